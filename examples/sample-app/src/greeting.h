@@ -1,0 +1,3 @@
+#include <stddef.h>
+
+void greet(const char *name, char *out, size_t size);

@@ -1,0 +1,18 @@
+/** What every request handler can reach: the store, links and signing, the caller. */
+import type { Store } from '../store/store.ts';
+import type { TokenPrincipal } from '../auth/verify-token.ts';
+import type { ArtifactStore } from '../artifacts/artifact-store.ts';
+import type { Engine } from '../engine/engine.ts';
+
+export interface ApiContext {
+  store: Store;
+  artifacts: ArtifactStore;
+  engine: Engine;
+  /** Absolute origin used in every link, e.g. http://127.0.0.1:8080 */
+  baseUrl: string;
+  principal: TokenPrincipal | null;
+}
+
+export interface ApiContextWithTypes extends ApiContext {
+  definitions: ReadonlyMap<string, import('./jsonapi/resource-definition.ts').ResourceDefinition>;
+}

@@ -1,0 +1,59 @@
+import type { WorkflowRow } from '../../store/catalog-repository.ts';
+import type { WorkflowAction, CiAction } from '../../model/workflow.ts';
+import type { ResourceDefinition } from '../jsonapi/resource-definition.ts';
+
+const conditionNames = [
+  'branchStartCondition',
+  'tagStartCondition',
+  'pullRequestStartCondition',
+  'scheduledStartCondition',
+  'manualBranchStartCondition',
+  'manualTagStartCondition',
+  'manualPullRequestStartCondition',
+] as const;
+
+/** A CiAction as the API shows it: the Stratus-only settings stay on the server. */
+export function publicAction(action: WorkflowAction): CiAction {
+  return {
+    name: action.name ?? null,
+    actionType: action.actionType ?? null,
+    destination: action.destination ?? null,
+    buildDistributionAudience: action.buildDistributionAudience ?? null,
+    testConfiguration: action.testConfiguration ?? null,
+    scheme: action.scheme ?? null,
+    platform: action.platform ?? null,
+    isRequiredToPass: action.isRequiredToPass ?? null,
+  };
+}
+
+export const ciWorkflows: ResourceDefinition<WorkflowRow> = {
+  type: 'ciWorkflows',
+  load: (ids, ctx) => ctx.store.catalog.workflows(ids),
+  id: (row) => row.id,
+  attributes: (row) => {
+    const conditions = JSON.parse(row.start_conditions) as Record<string, unknown>;
+    const actions = JSON.parse(row.actions) as WorkflowAction[];
+    const out: Record<string, unknown> = { name: row.name, description: row.description };
+    for (const name of conditionNames) out[name] = conditions[name] ?? null;
+    return {
+      ...out,
+      actions: actions.map(publicAction),
+      isEnabled: row.is_enabled === 1,
+      isLockedForEditing: row.is_locked_for_editing === 1,
+      clean: row.clean === 1,
+      containerFilePath: row.container_file_path,
+      lastModifiedDate: row.last_modified_date,
+    };
+  },
+  relations: {
+    product: { kind: 'toOne', id: (row) => row.product_id },
+    repository: { kind: 'toOne', id: (row) => row.repository_id },
+    // Runners have not reported Xcode and macOS versions; no workflow names one yet.
+    xcodeVersion: { kind: 'toOne', id: () => null },
+    macOsVersion: { kind: 'toOne', id: () => null },
+    buildRuns: {
+      kind: 'toMany',
+      page: (row, req, ctx) => ctx.store.runs.listRuns({ workflowId: row.id }, req.descending, req),
+    },
+  },
+};

@@ -1,0 +1,38 @@
+import type { ResourceDefinition } from '../jsonapi/resource-definition.ts';
+import { ciProducts } from './ci-products.ts';
+import { ciWorkflows } from './ci-workflows.ts';
+import { ciBuildRuns } from './ci-build-runs.ts';
+import { ciBuildActions } from './ci-build-actions.ts';
+import { ciArtifacts, ciIssues, ciTestResults } from './ci-action-records.ts';
+import {
+  apps,
+  builds,
+  bundleIds,
+  ciMacOsVersions,
+  ciXcodeVersions,
+  scmGitReferences,
+  scmProviders,
+  scmPullRequests,
+  scmRepositories,
+} from './scm-resources.ts';
+
+export const definitions: ReadonlyMap<string, ResourceDefinition> = new Map(
+  [
+    ciProducts,
+    ciWorkflows,
+    ciBuildRuns,
+    ciBuildActions,
+    ciArtifacts,
+    ciIssues,
+    ciTestResults,
+    scmRepositories,
+    scmGitReferences,
+    scmProviders,
+    scmPullRequests,
+    ciXcodeVersions,
+    ciMacOsVersions,
+    builds,
+    apps,
+    bundleIds,
+  ].map((d) => [d.type, d as ResourceDefinition]),
+);

@@ -1,0 +1,82 @@
+/** Source control: repositories, their git references, providers and pull requests. */
+import type { GitReferenceRow, RepositoryRow } from '../../store/catalog-repository.ts';
+import { emptyPage, type ResourceDefinition } from '../jsonapi/resource-definition.ts';
+
+export const scmRepositories: ResourceDefinition<RepositoryRow> = {
+  type: 'scmRepositories',
+  load: (ids, ctx) => ctx.store.catalog.repositories(ids),
+  id: (row) => row.id,
+  attributes: (row) => ({
+    lastAccessedDate: row.last_accessed_date,
+    httpCloneUrl: row.http_clone_url,
+    sshCloneUrl: row.ssh_clone_url,
+    ownerName: row.owner_name,
+    repositoryName: row.repository_name,
+  }),
+  relations: {
+    // Repositories here are cloned from paths and URLs in configuration, not through a
+    // connected provider account, so none has an scmProviders record.
+    scmProvider: { kind: 'toOne', id: () => null },
+    defaultBranch: {
+      kind: 'toOne',
+      id: async (row, ctx) => {
+        if (!row.default_branch) return null;
+        const ref = await ctx.store.catalog.referenceByName(row.id, `refs/heads/${row.default_branch}`);
+        return ref?.id ?? null;
+      },
+    },
+    gitReferences: {
+      kind: 'toMany',
+      page: async (row, req, ctx) => {
+        await ctx.engine.refreshReferences(row);
+        return ctx.store.catalog.listReferences(row.id, req);
+      },
+    },
+    // Pull requests need a provider's API; local repositories have none.
+    pullRequests: { kind: 'toMany', page: () => emptyPage() },
+  },
+  list: (req, ctx) => ctx.store.catalog.listRepositories({ ids: req.filters.get('id') }, req),
+};
+
+export const scmGitReferences: ResourceDefinition<GitReferenceRow> = {
+  type: 'scmGitReferences',
+  load: (ids, ctx) => ctx.store.catalog.gitReferences(ids),
+  id: (row) => row.id,
+  attributes: (row) => ({
+    name: row.name,
+    canonicalName: row.canonical_name,
+    isDeleted: row.is_deleted === 1,
+    kind: row.kind,
+  }),
+  relations: {
+    repository: { kind: 'toOne', id: (row) => row.repository_id },
+  },
+};
+
+/** Types this server has no records of yet; reading one by id answers 404. */
+function noRecords(type: string, relations: ResourceDefinition['relations'] = {}): ResourceDefinition {
+  return {
+    type,
+    load: () => Promise.resolve([]),
+    id: (row: { id: string }) => row.id,
+    attributes: () => ({}),
+    relations,
+    list: () => emptyPage(),
+  };
+}
+
+export const scmProviders = noRecords('scmProviders', {
+  repositories: { kind: 'toMany', page: () => emptyPage() },
+});
+export const scmPullRequests = noRecords('scmPullRequests', {
+  repository: { kind: 'toOne', id: () => null },
+});
+export const ciXcodeVersions = noRecords('ciXcodeVersions', {
+  macOsVersions: { kind: 'toMany', page: () => emptyPage() },
+});
+export const ciMacOsVersions = noRecords('ciMacOsVersions', {
+  xcodeVersions: { kind: 'toMany', page: () => emptyPage() },
+});
+export const builds = noRecords('builds');
+export const apps = noRecords('apps', { ciProduct: { kind: 'toOne', id: () => null } });
+export const bundleIds = noRecords('bundleIds');

@@ -1,0 +1,220 @@
+/**
+ * The HTTP server: every path of the contract routed to its operation, App
+ * Store Connect's error document for every failure, bearer-token checks and
+ * the hourly budget on /v1, and signed artifact downloads outside /v1.
+ */
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import type { Logger } from 'pino';
+import {
+  AscError,
+  internalError,
+  methodNotAllowed,
+  parameterIllegal,
+  pathError,
+  payloadTooLarge,
+  rateLimited,
+  notFound,
+} from '../errors.ts';
+import { verifyRequestToken, type TokenPrincipal } from '../auth/verify-token.ts';
+import type { ApiContext, ApiContextWithTypes } from './api-context.ts';
+import { contractDocument, operations, type Operation } from './jsonapi/contract.ts';
+import { definitions } from './resources/index.ts';
+import { readOperation } from './handlers/read-operation.ts';
+import { createBuildRun } from './handlers/create-build-run.ts';
+import { parseJsonBody } from './handlers/request-body.ts';
+import { RateLimiter } from './rate-limiter.ts';
+
+export interface ServerConfig {
+  logger: Logger;
+  rateLimitPerHour: number;
+  bodyLimitBytes?: number;
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    principal: TokenPrincipal | null;
+    rateRemaining: number | null;
+  }
+}
+
+const ALL_METHODS = ['GET', 'POST', 'PATCH', 'DELETE', 'PUT'] as const;
+
+export function buildServer(base: ApiContext, config: ServerConfig): FastifyInstance {
+  const bodyLimit = config.bodyLimitBytes ?? 1024 * 1024;
+  const app = Fastify({
+    loggerInstance: config.logger,
+    bodyLimit,
+    disableRequestLogging: false,
+    // Ids such as Xcode16C5032a:stable keep their colon; long URLs are fine.
+    routerOptions: { maxParamLength: 500 },
+  });
+  const limiter = new RateLimiter(config.rateLimitPerHour);
+  const ctxFor = (request: FastifyRequest): ApiContextWithTypes => ({
+    ...base,
+    definitions,
+    principal: request.principal,
+  });
+
+  app.decorateRequest('principal', null);
+  app.decorateRequest('rateRemaining', null);
+
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit }, (_req, body, done) => done(null, body));
+
+  app.addHook('onRequest', async (request) => {
+    if (!request.url.startsWith('/v1/') && request.url !== '/v1') return;
+    const { path, search } = splitUrl(request.url);
+    const principal = await verifyRequestToken(
+      request.headers.authorization,
+      { method: request.method, path, query: new URLSearchParams(search) },
+      { lookup: base.store.keys },
+    );
+    request.principal = principal;
+    const remaining = limiter.take(principal.keyId);
+    request.rateRemaining = Math.max(remaining, 0);
+    if (remaining < 0) throw rateLimited();
+  });
+
+  app.addHook('onSend', async (request, reply, payload) => {
+    if (request.principal) {
+      reply.header(
+        'x-rate-limit',
+        `user-hour-lim:${limiter.limit};user-hour-rem:${request.rateRemaining ?? 0};`,
+      );
+    }
+    return payload;
+  });
+
+  app.setErrorHandler((error, request, reply) => {
+    const asc = toAscError(error, bodyLimit);
+    if (asc.status >= 500) request.log.error({ err: error }, 'request failed');
+    else if (asc.status === 401) request.log.info({ code: asc.code }, 'request not authorized');
+    for (const [name, value] of Object.entries(asc.headers)) reply.header(name, value);
+    sendJson(reply, asc.status, { errors: asc.toEntries() });
+  });
+
+  app.setNotFoundHandler((request, reply) => {
+    const { path } = splitUrl(request.url);
+    sendJson(reply, 404, { errors: pathError(path).toEntries() });
+  });
+
+  for (const [path, ops] of groupByPath(operations)) {
+    const url = path.replace(/\{(\w+)\}/g, ':$1');
+    for (const op of ops) {
+      app.route({
+        method: op.method,
+        url,
+        handler: async (request, reply) => handle(op, request, reply),
+      });
+    }
+    const allowed = ops.map((o) => o.method);
+    const others = ALL_METHODS.filter((m) => !allowed.includes(m as Operation['method']));
+    if (others.length > 0) {
+      app.route({
+        method: [...others],
+        url,
+        handler: async (request) => {
+          throw methodNotAllowed(request.method, allowed);
+        },
+      });
+    }
+  }
+
+  async function handle(op: Operation, request: FastifyRequest, reply: FastifyReply) {
+    const ctx = ctxFor(request);
+    const { path, search } = splitUrl(request.url);
+    const id = (request.params as { id?: string }).id;
+
+    if (op.method === 'GET') {
+      const doc = await readOperation(ctx, op, id, path, search);
+      sendJson(reply, 200, doc);
+      return;
+    }
+    if (op.path === '/v1/ciBuildRuns' && op.method === 'POST') {
+      refuseQuery(search);
+      const body = parseJsonBody(request.headers['content-type'], request.body);
+      const { document, location } = await createBuildRun(ctx, body);
+      reply.header('location', location);
+      sendJson(reply, 201, document);
+      return;
+    }
+    refuseQuery(search);
+    if (id !== undefined && op.kind === 'deleteInstance') {
+      const def = ctx.definitions.get(op.ownerType)!;
+      const [row] = await def.load([id], ctx);
+      if (!row) throw notFound(op.ownerType, id);
+    }
+    // Products and workflows are declared in the products file of this server.
+    throw new AscError(
+      403,
+      'FORBIDDEN_ERROR',
+      'This request is forbidden on this server',
+      `${op.method} ${op.path} is not available: products and workflows are declared in the ` +
+        'server\'s products file (--config). Change the file and restart the server.',
+    );
+  }
+
+  app.get('/healthz', async (_request, reply) => sendJson(reply, 200, { status: 'ok' }));
+  app.get('/openapi.json', async (_request, reply) => sendJson(reply, 200, contractDocument));
+
+  app.get('/artifacts/:id/:name', async (request, reply) => {
+    const { id } = request.params as { id: string };
+    const query = request.query as { e?: string; s?: string };
+    if (!base.artifacts.verify(id, String(query.e ?? ''), String(query.s ?? ''))) {
+      throw new AscError(
+        403,
+        'FORBIDDEN_ERROR',
+        'The download link is not valid',
+        'The link has expired or was altered. Read the artifact again for a fresh downloadUrl.',
+      );
+    }
+    const [artifact] = await base.store.records.artifacts([id]);
+    if (!artifact) throw notFound('ciArtifacts', id);
+    reply
+      .header('content-type', artifact.file_name.endsWith('.zip') ? 'application/zip' : 'application/octet-stream')
+      .header('content-length', String(artifact.file_size))
+      .header('content-disposition', `attachment; filename="${artifact.file_name.replace(/"/g, '')}"`);
+    return reply.send(base.artifacts.open(artifact.storage_key));
+  });
+
+  return app as unknown as FastifyInstance;
+}
+
+function refuseQuery(search: string): void {
+  const first = new URLSearchParams(search).keys().next();
+  if (!first.done) throw parameterIllegal(first.value);
+}
+
+function sendJson(reply: FastifyReply, status: number, body: unknown): void {
+  // Exactly application/json, with no charset parameter, as App Store Connect sends it.
+  // A Buffer is sent as it is; a string would get '; charset=utf-8' appended by Fastify.
+  reply
+    .code(status)
+    .header('content-type', 'application/json')
+    .send(Buffer.from(JSON.stringify(body)));
+}
+
+function splitUrl(url: string): { path: string; search: string } {
+  const q = url.indexOf('?');
+  return q === -1 ? { path: url, search: '' } : { path: url.slice(0, q), search: url.slice(q + 1) };
+}
+
+function groupByPath(ops: readonly Operation[]): Map<string, Operation[]> {
+  const out = new Map<string, Operation[]>();
+  for (const op of ops) {
+    const list = out.get(op.path) ?? [];
+    list.push(op);
+    out.set(op.path, list);
+  }
+  return out;
+}
+
+function toAscError(error: unknown, bodyLimit: number): AscError {
+  if (error instanceof AscError) return error;
+  const e = error as { code?: string; statusCode?: number; message?: string };
+  if (e.code === 'FST_ERR_CTP_BODY_TOO_LARGE' || e.statusCode === 413) return payloadTooLarge(bodyLimit);
+  if (e.statusCode && e.statusCode >= 400 && e.statusCode < 500) {
+    return new AscError(e.statusCode, 'PARAMETER_ERROR.INVALID', 'The request is not valid', e.message);
+  }
+  return internalError();
+}

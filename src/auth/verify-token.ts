@@ -1,0 +1,165 @@
+/**
+ * Verifies request tokens the way App Store Connect does: an ES256 JWT signed
+ * with an API key, checked for audience, issuer, lifetime and scope. Every
+ * failure is the same 401, so a caller never learns which check failed.
+ */
+import { decodeProtectedHeader, importSPKI, jwtVerify } from 'jose';
+import type { JWTPayload, ProtectedHeaderParameters } from 'jose';
+import { notAuthorized } from '../errors.ts';
+import type { KeyLookup, KeyRole, StoredApiKey } from './api-key.ts';
+import { checkTokenTimes } from './check-token-times.ts';
+import { parseTokenScope } from './parse-token-scope.ts';
+import type { ScopedRequest } from './parse-token-scope.ts';
+import { readBearerToken } from './read-bearer-token.ts';
+
+/** Who a verified token speaks for. */
+export interface TokenPrincipal {
+  keyId: string;
+  issuerId: string;
+  role: KeyRole;
+  /** True when the token carried a `scope`: it may then only read. */
+  scoped: boolean;
+}
+
+export interface VerifyOptions {
+  lookup: KeyLookup;
+  /** Milliseconds since the epoch; tests freeze it. Defaults to `Date.now`. */
+  now?: () => number;
+  /** Clock difference forgiven, in seconds. Defaults to 60. */
+  skewSeconds?: number;
+}
+
+/*
+ * RFC 7519 §7.2 and RFC 7515 §3.1: a JWT here is a JWS in compact form, three
+ * base64url parts with the padding left off (RFC 7515 §2).
+ */
+const COMPACT_JWS = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
+
+const AUDIENCE = 'appstoreconnect-v1';
+const DEFAULT_SKEW_SECONDS = 60;
+const SHORT_LIFETIME_SECONDS = 20 * 60;
+/* Apple's "up to six months", taken as the longest six months (183 days). */
+const LONG_LIFETIME_SECONDS = 183 * 24 * 60 * 60;
+
+/**
+ * Checks the `Authorization` header of a request and returns the key it was
+ * signed with. Throws `notAuthorized()` (401) for any problem with the token;
+ * a failing `lookup` is not a token problem and its error is rethrown as is.
+ *
+ * @example
+ * const principal = await verifyRequestToken(
+ *   request.headers.authorization,
+ *   { method: 'GET', path: '/v1/ciBuildRuns/5e1b9f5c', query: new URLSearchParams() },
+ *   { lookup: keyRepository },
+ * );
+ * principal.role; // 'DEVELOPER'
+ */
+export async function verifyRequestToken(
+  authorization: string | undefined,
+  request: ScopedRequest,
+  options: VerifyOptions,
+): Promise<TokenPrincipal> {
+  const skew = options.skewSeconds ?? DEFAULT_SKEW_SECONDS;
+  if (!Number.isFinite(skew) || skew < 0) {
+    throw new TypeError('skewSeconds must be a non-negative number');
+  }
+  const nowMs = (options.now ?? Date.now)();
+  if (!Number.isFinite(nowMs)) throw new TypeError('now must return milliseconds');
+
+  const token = readBearerToken(authorization);
+  const kid = checkHeader(readHeader(token));
+  const key = await findActiveKey(options.lookup, kid);
+  const payload = await verifySignature(token, key, nowMs, skew);
+
+  // Apple: `aud` is `appstoreconnect-v1`. RFC 7519 §4.1.3 also allows an
+  // array, which must then contain it.
+  const { aud } = payload;
+  if (aud !== AUDIENCE && !(Array.isArray(aud) && aud.includes(AUDIENCE))) {
+    throw notAuthorized();
+  }
+
+  // Apple: individual-key tokens carry `sub: "user"` and no `iss`. Stratus
+  // issues only team keys, so such a token names no key of ours.
+  if (payload.iss === undefined) throw notAuthorized();
+
+  // Apple: a team-key token's `iss` is the issuer id the key belongs to.
+  if (payload.iss !== key.issuerId) throw notAuthorized();
+
+  const scope = payload.scope === undefined ? undefined : parseTokenScope(payload.scope);
+
+  // Apple: 20 minutes at most, or six months when every scope entry is a GET
+  // on a long-lived resource.
+  const maxLifetime = scope?.longLived ? LONG_LIFETIME_SECONDS : SHORT_LIFETIME_SECONDS;
+  checkTokenTimes(payload, { now: Math.floor(nowMs / 1000), skew, maxLifetime });
+
+  // Apple: a scoped token is rejected for any request none of its entries match.
+  if (scope !== undefined && !scope.allows(request)) throw notAuthorized();
+
+  return { keyId: key.keyId, issuerId: key.issuerId, role: key.role, scoped: scope !== undefined };
+}
+
+function readHeader(token: string): ProtectedHeaderParameters {
+  if (!COMPACT_JWS.test(token)) throw notAuthorized();
+  try {
+    return decodeProtectedHeader(token);
+  } catch {
+    // The header is not base64url of a JSON object.
+    throw notAuthorized();
+  }
+}
+
+/** Returns the key id once the header is one App Store Connect would accept. */
+function checkHeader(header: ProtectedHeaderParameters): string {
+  // Apple: `alg` is ES256, mandatory. This turns away `none`, HMAC tokens
+  // keyed with the public key, RSA and other curves before any key is read.
+  if (header.alg !== 'ES256') throw notAuthorized();
+
+  // Apple: `typ` is `JWT`. It is optional in RFC 7515 §4.1.9, so only a
+  // different value is refused; media types compare case-insensitively.
+  const typ: unknown = header.typ;
+  if (typ !== undefined && (typeof typ !== 'string' || typ.toUpperCase() !== 'JWT')) {
+    throw notAuthorized();
+  }
+
+  // Apple: `kid` is the id of the key that signed the token.
+  if (typeof header.kid !== 'string' || header.kid === '') throw notAuthorized();
+  return header.kid;
+}
+
+async function findActiveKey(lookup: KeyLookup, kid: string): Promise<StoredApiKey> {
+  const key = await lookup.findKey(kid);
+
+  // The id must name a key this server issued; a store that matched loosely
+  // (say, ignoring case) must not stand in for another key.
+  if (key === undefined || key.keyId !== kid) throw notAuthorized();
+
+  // Apple: a revoked key signs no valid token.
+  if (key.revokedAt !== null) throw notAuthorized();
+  return key;
+}
+
+async function verifySignature(
+  token: string,
+  key: StoredApiKey,
+  nowMs: number,
+  skew: number,
+): Promise<JWTPayload> {
+  // A stored key that will not import is a fault of this server, not of the
+  // token, so it is left to surface as a 500.
+  const publicKey = await importSPKI(key.publicKeyPem, 'ES256');
+
+  try {
+    // RFC 7518 §3.4: an ES256 signature is the 64-byte r‖s pair. jose checks
+    // exactly that, so an ASN.1 DER signature fails here. jose also checks the
+    // time claims it knows; with the same clock and skew it agrees with
+    // checkTokenTimes, which adds Apple's rules.
+    const { payload } = await jwtVerify(token, publicKey, {
+      algorithms: ['ES256'],
+      currentDate: new Date(nowMs),
+      clockTolerance: skew,
+    });
+    return payload;
+  } catch {
+    throw notAuthorized();
+  }
+}

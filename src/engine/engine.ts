@@ -1,0 +1,84 @@
+/**
+ * The engine: decides what runs and drives runs forward. The API hands it
+ * start requests; it keeps repositories' references current from their
+ * mirrors and feeds the local runner.
+ */
+import { join } from 'node:path';
+import type { Logger } from 'pino';
+import type { Store } from '../store/store.ts';
+import type { RepositoryRow } from '../store/catalog-repository.ts';
+import type { BuildRunRow } from '../store/build-run-repository.ts';
+import type { ArtifactStore } from '../artifacts/artifact-store.ts';
+import { RepositoryMirror } from './git/repository-mirror.ts';
+import { startBuildRun, type StartRequest } from './builds/start-build-run.ts';
+import { LocalRunner } from './runner/local-runner.ts';
+
+export interface EngineConfig {
+  dataDir: string;
+  /** Absolute origin of the API, read when a link is needed. */
+  origin: () => string;
+  /** Runner slots in this process; 0 serves the API only. */
+  runners: number;
+  leaseMs: number;
+  pollMs: number;
+  keepWorkspaces: boolean;
+  logCapBytes: number;
+  /** Environment build processes start from. */
+  buildEnv: Record<string, string>;
+}
+
+export class Engine {
+  readonly mirror: RepositoryMirror;
+  readonly #store: Store;
+  readonly #runner: LocalRunner | null;
+
+  constructor(store: Store, artifacts: ArtifactStore, logger: Logger, config: EngineConfig) {
+    this.#store = store;
+    this.mirror = new RepositoryMirror(join(config.dataDir, 'cache', 'mirrors'));
+    this.#runner =
+      config.runners > 0
+        ? new LocalRunner(
+            {
+              store,
+              artifacts,
+              logger,
+              dataDir: config.dataDir,
+              origin: config.origin,
+              keepWorkspaces: config.keepWorkspaces,
+              logCapBytes: config.logCapBytes,
+              buildEnv: config.buildEnv,
+            },
+            { slots: config.runners, leaseMs: config.leaseMs, pollMs: config.pollMs },
+          )
+        : null;
+  }
+
+  start(): void {
+    this.#runner?.start();
+  }
+
+  stop(): Promise<void> {
+    return this.#runner?.stop() ?? Promise.resolve();
+  }
+
+  async startRun(request: StartRequest): Promise<BuildRunRow> {
+    const run = await startBuildRun(
+      { store: this.#store, mirror: this.mirror, refreshReferences: (r) => this.refreshReferences(r) },
+      request,
+    );
+    this.#runner?.notify();
+    return run;
+  }
+
+  /** Reads the repository's branches and tags into the store (throttled per repository). */
+  async refreshReferences(repository: RepositoryRow, force = false): Promise<void> {
+    await this.mirror.sync(repository.url, force);
+    const refs = await this.mirror.refs(repository.url);
+    await this.#store.catalog.syncReferences(repository.id, refs);
+    const head = await this.mirror.defaultBranch(repository.url);
+    if (head && head !== repository.default_branch) {
+      await this.#store.catalog.upsertRepository({ ...repository, default_branch: head });
+      repository.default_branch = head;
+    }
+  }
+}

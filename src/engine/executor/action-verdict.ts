@@ -1,0 +1,78 @@
+import type { RecordTally } from './record-tally.ts';
+import type { ActionOutcome, ActionSink } from './types.ts';
+
+export interface FailureOptions {
+  /** Category of the ERROR issue; null when no build phase fits. */
+  category?: string | null;
+  /**
+   * The parsers' failure count when the failing step started. The ERROR
+   * issue is then only raised if the parsers report no error or test
+   * failure of their own by the end of the action: "xcodebuild exited with
+   * 65" says nothing a compile error or a failed test has not said.
+   */
+  unlessExplainedAfter?: number;
+}
+
+interface Pending {
+  message: string;
+  category: string | null;
+  baseline: number;
+}
+
+/**
+ * Collects why an action did not succeed. The first cause gives the
+ * outcome's status and reason; every cause becomes an ERROR issue.
+ * Cancellation outranks everything else.
+ */
+export class ActionVerdict {
+  readonly #sink: ActionSink;
+  readonly #tally: RecordTally;
+  #first: { status: 'FAILED' | 'ERRORED'; reason: string } | null = null;
+  #canceled = false;
+  readonly #pending: Pending[] = [];
+
+  constructor(sink: ActionSink, tally: RecordTally) {
+    this.#sink = sink;
+    this.#tally = tally;
+  }
+
+  /** Whether the action should stop: it was canceled, or broke beyond going on. */
+  get stopped(): boolean {
+    return this.#canceled || this.#first !== null;
+  }
+
+  get canceled(): boolean {
+    return this.#canceled;
+  }
+
+  fail(status: 'FAILED' | 'ERRORED', reason: string, options: FailureOptions = {}): void {
+    this.#first ??= { status, reason };
+    const category = options.category ?? null;
+    if (options.unlessExplainedAfter === undefined) this.#raise(reason, category);
+    else this.#pending.push({ message: reason, category, baseline: options.unlessExplainedAfter });
+  }
+
+  /** A failure whose issues the parsers already raised, e.g. a failed test. */
+  failSilently(reason: string): void {
+    this.#first ??= { status: 'FAILED', reason };
+  }
+
+  cancel(): void {
+    if (this.#canceled) return;
+    this.#canceled = true;
+    this.#raise('the action was canceled', null);
+  }
+
+  outcome(toolExitCode: number | null): ActionOutcome {
+    for (const pending of this.#pending.splice(0)) {
+      if (this.#tally.failures === pending.baseline) this.#raise(pending.message, pending.category);
+    }
+    if (this.#canceled) return { status: 'CANCELED', toolExitCode, reason: 'the action was canceled' };
+    if (this.#first === null) return { status: 'SUCCEEDED', toolExitCode, reason: null };
+    return { status: this.#first.status, toolExitCode, reason: this.#first.reason };
+  }
+
+  #raise(message: string, category: string | null): void {
+    this.#sink.issue({ issueType: 'ERROR', message, fileSource: null, category });
+  }
+}

@@ -1,0 +1,93 @@
+/**
+ * The log of one action: a file per step plus one file with every line, each
+ * line stamped with the time since its step started. Output past the cap is
+ * dropped with one marker line, so a step that floods cannot fill the disk.
+ */
+import { createWriteStream, type WriteStream } from 'node:fs';
+import { mkdir, readdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { once } from 'node:events';
+import yazl from 'yazl';
+import { createWriteStream as createFileStream } from 'node:fs';
+
+export interface ActionLogConfig {
+  dir: string;
+  /** Bytes across all files of the action before lines are dropped. */
+  capBytes: number;
+}
+
+const stepFileNames: Record<string, string> = {
+  clone: 'clone.log',
+  post_clone: 'ci_post_clone.log',
+  pre_xcodebuild: 'ci_pre_xcodebuild.log',
+  xcodebuild: 'xcodebuild.log',
+  post_xcodebuild: 'ci_post_xcodebuild.log',
+  reports: 'test-reports.log',
+};
+
+export class ActionLog {
+  readonly #config: ActionLogConfig;
+  readonly #streams = new Map<string, WriteStream>();
+  readonly #stepStarted = new Map<string, number>();
+  #all: WriteStream | null = null;
+  #bytes = 0;
+  #capped = false;
+
+  constructor(config: ActionLogConfig) {
+    this.#config = { ...config };
+  }
+
+  async open(): Promise<void> {
+    await mkdir(this.#config.dir, { recursive: true });
+    this.#all = createWriteStream(join(this.#config.dir, 'action.log'));
+  }
+
+  write(step: string, stream: string, text: string): void {
+    if (this.#capped) return;
+    const now = Date.now();
+    if (!this.#stepStarted.has(step)) this.#stepStarted.set(step, now);
+    const elapsed = ((now - this.#stepStarted.get(step)!) / 1000).toFixed(3);
+    const line = `[+${elapsed}s]${stream === 'stderr' ? ' !' : stream === 'system' ? ' #' : ''} ${text}\n`;
+
+    this.#bytes += line.length * 2;
+    if (this.#bytes > this.#config.capBytes) {
+      this.#capped = true;
+      const marker = `[log capped at ${this.#config.capBytes} bytes; further output was dropped]\n`;
+      this.#stream(step).write(marker);
+      this.#all?.write(marker);
+      return;
+    }
+    this.#stream(step).write(line);
+    this.#all?.write(`${step.padEnd(15)} ${line}`);
+  }
+
+  #stream(step: string): WriteStream {
+    let s = this.#streams.get(step);
+    if (!s) {
+      const name = stepFileNames[step] ?? `${step.replace(/[^a-z0-9_-]/gi, '_')}.log`;
+      s = createWriteStream(join(this.#config.dir, name));
+      this.#streams.set(step, s);
+    }
+    return s;
+  }
+
+  async close(): Promise<void> {
+    const all = [...this.#streams.values(), ...(this.#all ? [this.#all] : [])];
+    await Promise.all(all.map(async (s) => {
+      s.end();
+      await once(s, 'close');
+    }));
+  }
+
+  /** Zips every log file of the action into `zipPath`, under `folder/` inside the archive. */
+  async bundle(zipPath: string, folder: string): Promise<void> {
+    const zip = new yazl.ZipFile();
+    for (const name of (await readdir(this.#config.dir)).sort()) {
+      zip.addFile(join(this.#config.dir, name), `${folder}/${name}`);
+    }
+    zip.end();
+    const out = createFileStream(zipPath);
+    zip.outputStream.pipe(out);
+    await once(out, 'close');
+  }
+}

@@ -1,0 +1,289 @@
+/**
+ * Build runs and their actions. The runs table doubles as the job queue: a
+ * runner claims a PENDING run by setting a lease in one atomic UPDATE, renews
+ * it while it works, and a lease that lapses is reaped by whoever looks next.
+ *
+ *   PENDING ──claim──▶ PENDING+lease ──start──▶ RUNNING+lease ──finish──▶ COMPLETE
+ *      ▲                    │                        │
+ *      └──── lapsed, no action started ───┘          └── lapsed ──▶ COMPLETE/ERRORED
+ */
+import { randomUUID } from 'node:crypto';
+import { sql, type Kysely, type Selectable } from 'kysely';
+import type { BuildActionTable, BuildRunTable, Database } from './schema.ts';
+import type { DialectName } from './open-database.ts';
+import { keysetPage, type Page, type PageRequest } from './keyset-page.ts';
+import type { IssueCounts } from '../model/records.ts';
+
+export type BuildRunRow = Selectable<BuildRunTable>;
+export type BuildActionRow = Selectable<BuildActionTable>;
+
+export type NewBuildRun = Omit<
+  BuildRunRow,
+  | 'id'
+  | 'number'
+  | 'created_date'
+  | 'started_date'
+  | 'finished_date'
+  | 'issue_counts'
+  | 'execution_progress'
+  | 'completion_status'
+  | 'cancel_reason'
+  | 'lease_owner'
+  | 'lease_expires_at'
+  | 'attempts'
+>;
+
+export interface NewBuildAction {
+  name: string;
+  action_type: string;
+  is_required_to_pass: number;
+  spec: string;
+}
+
+export class BuildRunRepository {
+  readonly #db: Kysely<Database>;
+  readonly #dialect: DialectName;
+
+  constructor(db: Kysely<Database>, dialect: DialectName) {
+    this.#db = db;
+    this.#dialect = dialect;
+  }
+
+  /**
+   * Creates a run and its actions in one transaction, taking the product's
+   * next build number. Numbers are never reused, also under concurrent starts:
+   * the counter row is updated in the same statement that reads it.
+   */
+  async create(run: NewBuildRun, actions: NewBuildAction[]): Promise<BuildRunRow> {
+    return this.#db.transaction().execute(async (tx) => {
+      const counter = await tx
+        .updateTable('products')
+        .set({ next_build_number: sql`next_build_number + 1` })
+        .where('id', '=', run.product_id)
+        .returning('next_build_number')
+        .executeTakeFirstOrThrow();
+
+      const row: BuildRunRow = {
+        ...run,
+        id: randomUUID(),
+        number: counter.next_build_number - 1,
+        created_date: new Date().toISOString(),
+        started_date: null,
+        finished_date: null,
+        issue_counts: null,
+        execution_progress: 'PENDING',
+        completion_status: null,
+        cancel_reason: null,
+        lease_owner: null,
+        lease_expires_at: null,
+        attempts: 0,
+      };
+      await tx.insertInto('build_runs').values(row).execute();
+
+      if (actions.length > 0) {
+        await tx
+          .insertInto('build_actions')
+          .values(
+            actions.map((a, position) => ({
+              ...a,
+              id: randomUUID(),
+              run_id: row.id,
+              position,
+              started_date: null,
+              finished_date: null,
+              issue_counts: null,
+              execution_progress: 'PENDING' as const,
+              completion_status: null,
+            })),
+          )
+          .execute();
+      }
+      return row;
+    });
+  }
+
+  runs(ids: readonly string[]): Promise<BuildRunRow[]> {
+    if (ids.length === 0) return Promise.resolve([]);
+    return this.#db.selectFrom('build_runs').selectAll().where('id', 'in', ids).execute();
+  }
+
+  async run(id: string): Promise<BuildRunRow | undefined> {
+    return (await this.runs([id]))[0];
+  }
+
+  listRuns(
+    owner: { workflowId?: string; productId?: string },
+    descending: boolean,
+    page: PageRequest,
+  ): Promise<Page<BuildRunRow>> {
+    return keysetPage(
+      this.#db,
+      {
+        table: 'build_runs',
+        sortColumn: 'number',
+        descending,
+        where: (qb) => {
+          let q = qb;
+          if (owner.workflowId) q = q.where('workflow_id', '=', owner.workflowId);
+          if (owner.productId) q = q.where('product_id', '=', owner.productId);
+          return q;
+        },
+      },
+      page,
+    ) as Promise<Page<BuildRunRow>>;
+  }
+
+  actions(ids: readonly string[]): Promise<BuildActionRow[]> {
+    if (ids.length === 0) return Promise.resolve([]);
+    return this.#db.selectFrom('build_actions').selectAll().where('id', 'in', ids).execute();
+  }
+
+  actionsOfRun(runId: string): Promise<BuildActionRow[]> {
+    return this.#db
+      .selectFrom('build_actions')
+      .selectAll()
+      .where('run_id', '=', runId)
+      .orderBy('position')
+      .execute();
+  }
+
+  listActions(runId: string, page: PageRequest): Promise<Page<BuildActionRow>> {
+    return keysetPage(
+      this.#db,
+      {
+        table: 'build_actions',
+        sortColumn: 'position',
+        where: (qb) => qb.where('run_id', '=', runId),
+      },
+      page,
+    ) as Promise<Page<BuildActionRow>>;
+  }
+
+  // -- queue ---------------------------------------------------------------
+
+  /** Claims the oldest PENDING run that nobody holds. Returns undefined when none waits. */
+  async claim(owner: string, leaseMs: number): Promise<BuildRunRow | undefined> {
+    const expires = new Date(Date.now() + leaseMs).toISOString();
+    const row = await this.#db
+      .updateTable('build_runs')
+      .set({ lease_owner: owner, lease_expires_at: expires, attempts: sql`attempts + 1` })
+      .where('id', '=', (eb) => {
+        let pick = eb
+          .selectFrom('build_runs')
+          .select('id')
+          .where('execution_progress', '=', 'PENDING')
+          .where('lease_owner', 'is', null)
+          .orderBy('created_date')
+          .orderBy('number')
+          .limit(1);
+        if (this.#dialect === 'postgres') pick = pick.forUpdate().skipLocked();
+        return pick;
+      })
+      .where('lease_owner', 'is', null)
+      .returningAll()
+      .executeTakeFirst();
+    return row;
+  }
+
+  /** Extends a lease; false when it was lost (reaped, or the run was finished by someone else). */
+  async renew(runId: string, owner: string, leaseMs: number): Promise<boolean> {
+    const result = await this.#db
+      .updateTable('build_runs')
+      .set({ lease_expires_at: new Date(Date.now() + leaseMs).toISOString() })
+      .where('id', '=', runId)
+      .where('lease_owner', '=', owner)
+      .where('execution_progress', '!=', 'COMPLETE')
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows) > 0;
+  }
+
+  /** Runs whose lease lapsed before `now`. */
+  lapsed(now: Date): Promise<BuildRunRow[]> {
+    return this.#db
+      .selectFrom('build_runs')
+      .selectAll()
+      .where('execution_progress', '!=', 'COMPLETE')
+      .where('lease_expires_at', '<', now.toISOString())
+      .execute();
+  }
+
+  /** Puts a claimed run back in the queue if its lease is still the lapsed one. */
+  async release(run: BuildRunRow): Promise<boolean> {
+    const result = await this.#db
+      .updateTable('build_runs')
+      .set({ lease_owner: null, lease_expires_at: null })
+      .where('id', '=', run.id)
+      .where('execution_progress', '=', 'PENDING')
+      .where('lease_owner', '=', run.lease_owner)
+      .where('lease_expires_at', '=', run.lease_expires_at)
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows) > 0;
+  }
+
+  // -- state transitions (forward only) --------------------------------------
+
+  async markRunStarted(runId: string, owner: string): Promise<void> {
+    await this.#db
+      .updateTable('build_runs')
+      .set({ execution_progress: 'RUNNING', started_date: new Date().toISOString() })
+      .where('id', '=', runId)
+      .where('lease_owner', '=', owner)
+      .where('execution_progress', '=', 'PENDING')
+      .execute();
+  }
+
+  async markActionStarted(actionId: string): Promise<void> {
+    await this.#db
+      .updateTable('build_actions')
+      .set({ execution_progress: 'RUNNING', started_date: new Date().toISOString() })
+      .where('id', '=', actionId)
+      .where('execution_progress', '=', 'PENDING')
+      .execute();
+  }
+
+  async markActionFinished(actionId: string, status: string, counts: IssueCounts): Promise<void> {
+    await this.#db
+      .updateTable('build_actions')
+      .set({
+        execution_progress: 'COMPLETE',
+        completion_status: status,
+        finished_date: new Date().toISOString(),
+        issue_counts: JSON.stringify(counts),
+      })
+      .where('id', '=', actionId)
+      .where('execution_progress', '!=', 'COMPLETE')
+      .execute();
+  }
+
+  async setRunCounts(runId: string, counts: IssueCounts): Promise<void> {
+    await this.#db
+      .updateTable('build_runs')
+      .set({ issue_counts: JSON.stringify(counts) })
+      .where('id', '=', runId)
+      .execute();
+  }
+
+  /** Completes a run; a second completion is a no-op (runs only move forward). */
+  async markRunFinished(
+    runId: string,
+    status: string,
+    counts: IssueCounts | null,
+    cancelReason: string | null = null,
+  ): Promise<boolean> {
+    const result = await this.#db
+      .updateTable('build_runs')
+      .set({
+        execution_progress: 'COMPLETE',
+        completion_status: status,
+        finished_date: new Date().toISOString(),
+        issue_counts: counts ? JSON.stringify(counts) : null,
+        cancel_reason: cancelReason,
+        lease_owner: null,
+        lease_expires_at: null,
+      })
+      .where('id', '=', runId)
+      .where('execution_progress', '!=', 'COMPLETE')
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows) > 0;
+  }
+}

@@ -1,0 +1,61 @@
+/** API keys: only public keys are stored; the private key leaves once, in the .p8 file. */
+import type { Kysely } from 'kysely';
+import type { Database } from './schema.ts';
+import type { KeyLookup, KeyRole, StoredApiKey } from '../auth/api-key.ts';
+
+export class KeyRepository implements KeyLookup {
+  readonly #db: Kysely<Database>;
+
+  constructor(db: Kysely<Database>) {
+    this.#db = db;
+  }
+
+  async insert(key: StoredApiKey): Promise<void> {
+    await this.#db
+      .insertInto('api_keys')
+      .values({
+        key_id: key.keyId,
+        issuer_id: key.issuerId,
+        name: key.name,
+        role: key.role,
+        public_key_pem: key.publicKeyPem,
+        created_at: key.createdAt,
+        revoked_at: key.revokedAt,
+      })
+      .execute();
+  }
+
+  async findKey(keyId: string): Promise<StoredApiKey | undefined> {
+    const row = await this.#db
+      .selectFrom('api_keys')
+      .selectAll()
+      .where('key_id', '=', keyId)
+      .executeTakeFirst();
+    if (!row) return undefined;
+    return {
+      keyId: row.key_id,
+      issuerId: row.issuer_id,
+      name: row.name,
+      role: row.role as KeyRole,
+      publicKeyPem: row.public_key_pem,
+      createdAt: row.created_at,
+      revokedAt: row.revoked_at,
+    };
+  }
+
+  async revoke(keyId: string): Promise<boolean> {
+    const r = await this.#db
+      .updateTable('api_keys')
+      .set({ revoked_at: new Date().toISOString() })
+      .where('key_id', '=', keyId)
+      .where('revoked_at', 'is', null)
+      .executeTakeFirst();
+    return Number(r.numUpdatedRows) > 0;
+  }
+
+  /** The issuer id shared by this server's keys, made once. */
+  async issuerId(): Promise<string | undefined> {
+    const row = await this.#db.selectFrom('api_keys').select('issuer_id').limit(1).executeTakeFirst();
+    return row?.issuer_id;
+  }
+}

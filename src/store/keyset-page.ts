@@ -1,0 +1,56 @@
+/**
+ * Keyset paging: a page is "rows after (sortValue, id)" in index order, so the
+ * millionth page costs what the first does. No OFFSET anywhere.
+ */
+import type { Kysely, SelectQueryBuilder } from 'kysely';
+import type { Database } from './schema.ts';
+
+export interface PageRequest {
+  limit: number;
+  /** Position after which the page starts: the last row's sort value and id. */
+  after: [string | number, string] | null;
+}
+
+export interface Page<Row> {
+  rows: Row[];
+  total: number;
+  /** Position of the last row when more rows follow, else null. */
+  next: [string | number, string] | null;
+}
+
+type Table = keyof Database;
+
+export interface KeysetQuery<T extends Table> {
+  table: T;
+  /** Applies the filters shared by the count and the page. */
+  where: (qb: SelectQueryBuilder<Database, T, {}>) => SelectQueryBuilder<Database, T, {}>;
+  sortColumn: string;
+  descending?: boolean;
+}
+
+export async function keysetPage<T extends Table>(
+  db: Kysely<Database>,
+  query: KeysetQuery<T>,
+  page: PageRequest,
+): Promise<Page<Database[T]>> {
+  const base = () => query.where(db.selectFrom(query.table as any) as any) as any;
+  const col = query.sortColumn;
+  const dir = query.descending ? 'desc' : 'asc';
+  const cmp = query.descending ? '<' : '>';
+
+  let q = base().selectAll();
+  if (page.after) {
+    const [value, id] = page.after;
+    q = q.where((eb: any) =>
+      eb.or([eb(col, cmp, value), eb.and([eb(col, '=', value), eb('id', cmp, id)])]),
+    );
+  }
+  const rows = (await q.orderBy(col, dir).orderBy('id', dir).limit(page.limit + 1).execute()) as any[];
+  const countRow = await base().select((eb: any) => eb.fn.countAll().as('n')).executeTakeFirst();
+  const total = Number(countRow?.n ?? 0);
+
+  const more = rows.length > page.limit;
+  if (more) rows.pop();
+  const last = rows[rows.length - 1];
+  return { rows, total, next: more && last ? [last[col], last.id] : null };
+}

@@ -1,0 +1,163 @@
+/**
+ * Table types for Kysely. Booleans are stored as 0/1 and structured values as
+ * JSON text so that the same queries run on SQLite and PostgreSQL. Dates are
+ * ISO 8601 strings with milliseconds, which sort as they compare.
+ */
+import type { Generated } from 'kysely';
+
+export interface ApiKeyTable {
+  key_id: string;
+  issuer_id: string;
+  name: string;
+  role: string;
+  public_key_pem: string;
+  created_at: string;
+  revoked_at: string | null;
+}
+
+export interface ProductTable {
+  id: string;
+  name: string;
+  product_type: string;
+  bundle_id: string | null;
+  team_id: string;
+  created_at: string;
+  next_build_number: number;
+}
+
+export interface RepositoryTable {
+  id: string;
+  url: string;
+  owner_name: string | null;
+  repository_name: string;
+  http_clone_url: string | null;
+  ssh_clone_url: string | null;
+  last_accessed_date: string | null;
+  default_branch: string | null;
+}
+
+export interface ProductRepositoryTable {
+  product_id: string;
+  repository_id: string;
+  kind: 'PRIMARY' | 'ADDITIONAL';
+}
+
+export interface GitReferenceTable {
+  id: string;
+  repository_id: string;
+  name: string;
+  canonical_name: string;
+  kind: 'BRANCH' | 'TAG';
+  is_deleted: number;
+  commit_sha: string;
+  updated_at: string;
+}
+
+export interface WorkflowTable {
+  id: string;
+  product_id: string;
+  repository_id: string;
+  name: string;
+  description: string;
+  is_enabled: number;
+  is_locked_for_editing: number;
+  clean: number;
+  container_file_path: string | null;
+  /** JSON: the seven start-condition attributes, keyed by attribute name. */
+  start_conditions: string;
+  /** JSON: WorkflowAction[] (CiAction plus command/testReports). */
+  actions: string;
+  created_at: string;
+  last_modified_date: string;
+}
+
+export interface BuildRunTable {
+  id: string;
+  product_id: string;
+  workflow_id: string;
+  number: number;
+  created_date: string;
+  started_date: string | null;
+  finished_date: string | null;
+  source_commit: string | null;
+  destination_commit: string | null;
+  is_pull_request_build: number;
+  issue_counts: string | null;
+  execution_progress: 'PENDING' | 'RUNNING' | 'COMPLETE';
+  completion_status: string | null;
+  start_reason: string;
+  cancel_reason: string | null;
+  source_ref_id: string | null;
+  destination_ref_id: string | null;
+  pull_request_id: string | null;
+  clean: number;
+  /** JSON: the plan inputs fixed at creation (ref name, commit, workflow snapshot). */
+  plan: string;
+  lease_owner: string | null;
+  lease_expires_at: string | null;
+  attempts: number;
+}
+
+export interface BuildActionTable {
+  id: string;
+  run_id: string;
+  position: number;
+  name: string;
+  action_type: string;
+  started_date: string | null;
+  finished_date: string | null;
+  issue_counts: string | null;
+  execution_progress: 'PENDING' | 'RUNNING' | 'COMPLETE';
+  completion_status: string | null;
+  is_required_to_pass: number;
+  /** JSON: WorkflowAction snapshot taken when the run was created. */
+  spec: string;
+}
+
+export interface IssueTable {
+  id: string;
+  action_id: string;
+  seq: Generated<number>;
+  issue_type: string;
+  message: string;
+  file_path: string | null;
+  line_number: number | null;
+  category: string | null;
+}
+
+export interface TestResultTable {
+  id: string;
+  action_id: string;
+  seq: Generated<number>;
+  class_name: string;
+  name: string;
+  status: string;
+  file_path: string | null;
+  line_number: number | null;
+  message: string | null;
+  destination_results: string;
+}
+
+export interface ArtifactTable {
+  id: string;
+  action_id: string;
+  seq: Generated<number>;
+  file_type: string;
+  file_name: string;
+  file_size: number;
+  storage_key: string;
+}
+
+export interface Database {
+  api_keys: ApiKeyTable;
+  products: ProductTable;
+  repositories: RepositoryTable;
+  product_repositories: ProductRepositoryTable;
+  git_references: GitReferenceTable;
+  workflows: WorkflowTable;
+  build_runs: BuildRunTable;
+  build_actions: BuildActionTable;
+  issues: IssueTable;
+  test_results: TestResultTable;
+  artifacts: ArtifactTable;
+}

@@ -1,0 +1,33 @@
+/** The store: one handle holding every repository over one database. */
+import { openDatabase, type DialectName, type StoreDatabase } from './open-database.ts';
+import { CatalogRepository } from './catalog-repository.ts';
+import { BuildRunRepository } from './build-run-repository.ts';
+import { RecordRepository } from './record-repository.ts';
+import { KeyRepository } from './key-repository.ts';
+
+export class Store {
+  readonly dialect: DialectName;
+  readonly catalog: CatalogRepository;
+  readonly runs: BuildRunRepository;
+  readonly records: RecordRepository;
+  readonly keys: KeyRepository;
+  readonly #database: StoreDatabase;
+
+  private constructor(database: StoreDatabase) {
+    this.#database = database;
+    this.dialect = database.dialect;
+    this.catalog = new CatalogRepository(database.db);
+    this.runs = new BuildRunRepository(database.db, database.dialect);
+    this.records = new RecordRepository(database.db);
+    this.keys = new KeyRepository(database.db);
+  }
+
+  /** Opens and migrates the database at `location` (file path or postgres:// URL). */
+  static async open(location: string): Promise<Store> {
+    return new Store(await openDatabase(location));
+  }
+
+  close(): Promise<void> {
+    return this.#database.close();
+  }
+}

@@ -1,0 +1,10 @@
+import { DiagnosticsParser } from '../../src/parsers/diagnostics-parser.ts';
+import { TestOutputParser } from '../../src/parsers/test-output-parser.ts';
+import { parseJUnitXml } from '../../src/parsers/junit-parser.ts';
+import { collector, feed, fixtureLines, fixtureStream } from '../../test/parsers/collect.ts';
+const [kind, name] = process.argv.slice(2);
+const c = collector();
+if (kind === 'd') feed(new DiagnosticsParser(c), fixtureLines(name!));
+else if (kind === 't') feed(new TestOutputParser(c), fixtureLines(name!));
+else await parseJUnitXml(fixtureStream(name!), c);
+console.log(JSON.stringify({ issues: c.issues, results: c.results }, null, 1));
