@@ -44,7 +44,6 @@ export function buildServer(base: ApiContext, config: ServerConfig): FastifyInst
   const app = Fastify({
     loggerInstance: config.logger,
     bodyLimit,
-    disableRequestLogging: false,
     // Ids such as Xcode16C5032a:stable keep their colon; long URLs are fine.
     routerOptions: { maxParamLength: 500 },
   });

@@ -9,13 +9,29 @@ export interface BuildStep {
 // xcodebuild starts each command's block with a line such as
 // `CompileC /path/a.o /path/a.m normal arm64 objective-c ... (in target 'App' from project 'App')`
 // and prints the command's own output right after it; blocks do not interleave.
-const XCODE_STEP =
-  /^([A-Z][A-Za-z0-9+]*) .*\(in target(?: '[^']*' from project '[^']*'(?: at path '[^']*')?|: [^)]*)\)$/;
+const XCODE_STEP = new RegExp(
+  String.raw`^([A-Z][A-Za-z0-9+]*) .*\(in target` +
+    String.raw`(?: '[^']*' from project '[^']*'(?: at path '[^']*')?|: [^)]*)\)$`,
+);
 const TARGET_BANNER = /^=== (?:BUILD|ANALYZE|CLEAN)(?: AGGREGATE)? TARGET .* ===$/;
 const SWIFTPM_STEP = /^\[\d+\/\d+\] (\w+)/;
 
-const COMPILE_COMMAND =
-  /^(?:Compile|SwiftCompile|SwiftEmitModule|SwiftDriver|SwiftMergeGeneratedHeaders|SwiftGeneratePch|EmitSwiftModule|MergeSwiftModule|ProcessPCH|PrecompileModule|ScanDependencies|LinkStoryboards)/;
+const COMPILE_COMMAND = new RegExp(
+  `^(?:${[
+    'Compile',
+    'SwiftCompile',
+    'SwiftEmitModule',
+    'SwiftDriver',
+    'SwiftMergeGeneratedHeaders',
+    'SwiftGeneratePch',
+    'EmitSwiftModule',
+    'MergeSwiftModule',
+    'ProcessPCH',
+    'PrecompileModule',
+    'ScanDependencies',
+    'LinkStoryboards',
+  ].join('|')})`,
+);
 const LINK_COMMAND = /^(?:Ld|Libtool|CreateUniversalBinary|GenerateTAPI)$/;
 
 /** The category xcodebuild's command name implies, or null when it implies none. */

@@ -27,12 +27,26 @@ const FAILED_COMMAND = /^Command (\S+) failed with a nonzero exit code$/;
 // test parser, which reports them as TEST_FAILURE.
 const XCTEST_FAILURE = /^(?:[-+]\[[^\]]+\]|\w+(?:[./]\w+)+) : /;
 
-const TOOL_NAME =
-  /^(?:clang(?:\+\+)?|gcc|g\+\+|cc|c\+\+|cc1(?:plus|obj|objplus)?|collect2|swift|swiftc|swift-frontend|swift-driver|swift-build|xcodebuild|ibtool|actool|libtool|lipo|codesign|ld|lld)(?:-[\d.]+)?$/;
+const TOOL_NAME = new RegExp(
+  String.raw`^(?:clang(?:\+\+)?|gcc|g\+\+|cc|c\+\+|cc1(?:plus|obj|objplus)?|collect2|` +
+    String.raw`swift|swiftc|swift-frontend|swift-driver|swift-build|xcodebuild|` +
+    String.raw`ibtool|actool|libtool|lipo|codesign|ld|lld)(?:-[\d.]+)?$`,
+);
 const SINGLE_TOKEN = /^[\w.+-]+$/;
 
-const LINK_MESSAGE =
-  /linker command failed|ld returned \d+ exit status|symbol\(s\) not found|undefined symbols?\b|duplicate symbols?\b|library not found|framework not found|library '[^']*' not found|undefined reference to/i;
+const LINK_MESSAGE = new RegExp(
+  [
+    String.raw`linker command failed`,
+    String.raw`ld returned \d+ exit status`,
+    String.raw`symbol\(s\) not found`,
+    String.raw`undefined symbols?\b`,
+    String.raw`duplicate symbols?\b`,
+    String.raw`(?:library|framework) not found`,
+    String.raw`library '[^']*' not found`,
+    String.raw`undefined reference to`,
+  ].join('|'),
+  'i',
+);
 
 /** Reads a diagnostic from one cleaned line, or returns undefined when there is none. */
 export function parseDiagnostic(line: string): Diagnostic | undefined {
@@ -41,7 +55,9 @@ export function parseDiagnostic(line: string): Diagnostic | undefined {
     const [, path, lineNumber, severity, message] = located as unknown as string[];
     if (XCTEST_FAILURE.test(message!)) return undefined;
     // `<unknown>:0:`, `<stdin>:1:`, `<built-in>:1:` name no real file.
-    const fileSource = path!.startsWith('<') ? null : { path: path!, lineNumber: Number(lineNumber) };
+    const fileSource = path!.startsWith('<')
+      ? null
+      : { path: path!, lineNumber: Number(lineNumber) };
     return make(severity!, fileSource, message!);
   }
 
@@ -70,14 +86,20 @@ function linkerDiagnostic(rest: string): Diagnostic | undefined {
   if (GNU_LINK_CONTEXT.test(rest) || rest.startsWith('note: ')) return undefined;
 
   const severity = /^(warning|error|fatal error): /.exec(rest);
-  if (severity === null) return { severity: 'error', fileSource: null, message: rest, category: 'Link' };
+  if (severity === null) {
+    return { severity: 'error', fileSource: null, message: rest, category: 'Link' };
+  }
 
   const message = rest.slice(severity[0].length);
   const level = severity[1] === 'warning' ? 'warning' : 'error';
   return { severity: level, fileSource: null, message, category: 'Link' };
 }
 
-function make(severity: string, fileSource: FileLocation | null, text: string): Diagnostic | undefined {
+function make(
+  severity: string,
+  fileSource: FileLocation | null,
+  text: string,
+): Diagnostic | undefined {
   if (severity === 'note' || severity === 'remark') return undefined;
 
   const message = text.trim();

@@ -20,8 +20,25 @@ const SUMMARY_BODY = /^\s+\S|^\(\d+ failures?\)$/;
 // swiftc's `12 |     foo()` and `   | `- error: ...`.
 const SNIPPET = /^\s*\d*\s*\|/;
 const CLANG_FLAG = /\[-W[^\]]*\]$/;
-const ANALYZER_CHECKER =
-  /\[(?:alpha|apiModeling|core|cplusplus|deadcode|debug|fuchsia|llvm|nullability|optin|osx|security|unix|valist|webkit)(?:\.\w+)+\]$/;
+// The clang static analyzer's checker packages, as in `[core.NullDereference]`.
+const CHECKER_PACKAGES = [
+  'alpha',
+  'apiModeling',
+  'core',
+  'cplusplus',
+  'deadcode',
+  'debug',
+  'fuchsia',
+  'llvm',
+  'nullability',
+  'optin',
+  'osx',
+  'security',
+  'unix',
+  'valist',
+  'webkit',
+];
+const ANALYZER_CHECKER = new RegExp(String.raw`\[(?:${CHECKER_PACKAGES.join('|')})(?:\.\w+)+\]$`);
 const TARGET_SUFFIX = / \(in target '[^']*' from project '[^']*'\)$/;
 
 /**

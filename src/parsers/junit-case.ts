@@ -71,8 +71,8 @@ export class JUnitCase {
 
   toRecord(destination: Destination): TestResultRecord {
     const failed = this.#status === 'FAILURE';
-    const fileSource =
-      this.fileSource ?? (failed ? this.#failures.find((f) => f.fileSource)?.fileSource : null) ?? null;
+    const failureSource = failed ? this.#failures.find((f) => f.fileSource !== null) : undefined;
+    const fileSource = this.fileSource ?? failureSource?.fileSource ?? null;
 
     let message: string | null = null;
     if (failed) message = clip(this.#failures.map((failure) => failure.message).join('\n'));

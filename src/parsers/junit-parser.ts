@@ -3,17 +3,23 @@ import { SaxesParser, type SaxesTagPlain } from 'saxes';
 import type { FileLocation } from '../model/records.ts';
 import type { Destination } from './destination.ts';
 import type { RecordEmitter } from './emitter.ts';
-import { appendOutcomeText, JUnitCase, type Outcome, type OutcomeElement } from './junit-case.ts';
+import {
+  appendOutcomeText,
+  JUnitCase,
+  type Outcome,
+  type OutcomeElement,
+} from './junit-case.ts';
 import { testFailureIssue } from './test-failure-issue.ts';
 
 interface Suite {
   name: string;
-  hostname: string | null;
   /** node's reporter marks its suites with `disabled` and every case classname="test". */
   nodeStyle: boolean;
 }
 
-const NO_HOST = 'Local machine';
+// Reports seldom say where they ran (`hostname`, where present, is missing on
+// node's top-level cases), so every result of a report shares this one.
+const LOCAL: Destination = { deviceName: 'Local machine', osVersion: '' };
 
 /**
  * Reads a JUnit XML report as it streams in and emits a result per
@@ -23,8 +29,7 @@ const NO_HOST = 'Local machine';
  *
  * Understands the shapes node's junit reporter, pytest, jest-junit, xcpretty,
  * xcbeautify and SwiftPM write. The class comes from `classname`, else from the
- * enclosing `<testsuite>`; the destination is the suite's `hostname`, else
- * 'Local machine'. A report that is not well-formed XML, or whose root is not
+ * enclosing `<testsuite>`; the destination is 'Local machine'. A report that is not well-formed XML, or whose root is not
  * `<testsuites>`/`<testsuite>`, rejects with an Error that says where; results
  * emitted before that point stand.
  *
@@ -47,10 +52,13 @@ export async function parseJUnitXml(
 
 class JUnitReader {
   readonly #emit: RecordEmitter;
-  readonly #xml = new SaxesParser<{ xmlns: false; position: true }>({ xmlns: false, position: true });
+  readonly #xml = new SaxesParser<{ xmlns: false; position: true }>({
+    xmlns: false,
+    position: true,
+  });
   readonly #suites: Suite[] = [];
   #depth = 0;
-  #case: { junit: JUnitCase; depth: number; destination: Destination } | null = null;
+  #case: { junit: JUnitCase; depth: number } | null = null;
   #outcome: { outcome: Outcome; depth: number } | null = null;
   // pytest numbers lines from 0 in its `line` attribute.
   #pytest = false;
@@ -87,13 +95,9 @@ class JUnitReader {
     } else if (name === 'testsuite') {
       const suiteName = attributes.name ?? '';
       if (suiteName === 'pytest') this.#pytest = true;
-      this.#suites.push({
-        name: suiteName,
-        hostname: attributes.hostname || null,
-        nodeStyle: attributes.disabled !== undefined,
-      });
+      this.#suites.push({ name: suiteName, nodeStyle: attributes.disabled !== undefined });
     } else if (name === 'testcase' && this.#case === null) {
-      this.#case = { junit: this.#newCase(attributes), depth: this.#depth, destination: this.#host() };
+      this.#case = { junit: this.#newCase(attributes), depth: this.#depth };
     } else if (isOutcome(name) && this.#case !== null && this.#depth === this.#case.depth + 1) {
       const outcome = {
         element: name,
@@ -119,7 +123,7 @@ class JUnitReader {
     const current = this.#case;
     if (current !== null && depth === current.depth) {
       this.#case = null;
-      const record = current.junit.toRecord(current.destination);
+      const record = current.junit.toRecord(LOCAL);
       this.#emit.testResult(record);
       const issue = testFailureIssue(record);
       if (issue !== undefined) this.#emit.issue(issue);
@@ -152,14 +156,6 @@ class JUnitReader {
     }
 
     return new JUnitCase(className, attributes.name ?? '', duration, fileSource);
-  }
-
-  #host(): Destination {
-    for (let i = this.#suites.length - 1; i >= 0; i -= 1) {
-      const hostname = this.#suites[i]!.hostname;
-      if (hostname !== null) return { deviceName: hostname, osVersion: '' };
-    }
-    return { deviceName: NO_HOST, osVersion: '' };
   }
 }
 

@@ -26,7 +26,8 @@ export class LineSplitter {
 
   write(chunk: Buffer | string): void {
     // A string chunk cannot continue a character split across Buffers.
-    const text = typeof chunk === 'string' ? this.#decoder.end() + chunk : this.#decoder.write(chunk);
+    const text =
+      typeof chunk === 'string' ? this.#decoder.end() + chunk : this.#decoder.write(chunk);
 
     let start = 0;
     for (;;) {

@@ -68,9 +68,9 @@ export function parseSwiftTestingLine(line: string): SwiftTestingLine | undefine
 
   match = ISSUE.exec(body);
   if (match !== null) {
-    const fileSource = match[4] === undefined ? null : { path: match[4], lineNumber: Number(match[5]) };
-    const known = match[3] !== undefined;
-    return { kind: 'issue', test: unquote(match[2]!), known, message: match[6]!, fileSource };
+    const fileSource = match[3] === undefined ? null : { path: match[3], lineNumber: Number(match[4]) };
+    const known = match[2] !== undefined;
+    return { kind: 'issue', test: unquote(match[1]!), known, message: match[5]!, fileSource };
   }
 
   return { kind: 'detail', text: body };

@@ -13,10 +13,10 @@ import {
 import { parseXCTestLine, parseXCTestName, type XCTestLine } from './xctest-line.ts';
 
 const RESTARTED =
-  'The test process exited unexpectedly (crash, or test timeout) while this test ran; ' +
-  'xcodebuild restarted it.';
+  'Test crashed or timed out: the test process exited unexpectedly while it ran, ' +
+  'and xcodebuild restarted it.';
 const ENDED_WHILE_RUNNING =
-  'The test process ended while this test ran (crash, or test timeout): it never finished.';
+  'Test crashed or timed out: the test process ended before the test finished.';
 
 // Lines that cannot continue a failure message: NSLog-style timestamps and UI test activity.
 const NOT_CONTINUATION = /^\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}:\d{2}|^\s+t = +[\d.]+s /;

@@ -153,7 +153,7 @@ export class TestEntry {
 
     if (this.#failures.length === 0) {
       const failedOn = destinations
-        .filter((destination) => destination.status === 'FAILURE')
+        .filter((destination) => destination.status === 'FAILURE' || destination.status === 'MIXED')
         .map((destination) => destination.deviceName);
       return destinations.length > 1
         ? `${this.label} failed on ${failedOn.join(', ')}`

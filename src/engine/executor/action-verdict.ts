@@ -13,6 +13,8 @@ export interface FailureOptions {
   unlessExplainedAfter?: number;
 }
 
+const CANCELED = 'the action was canceled';
+
 interface Pending {
   message: string;
   category: string | null;
@@ -60,14 +62,14 @@ export class ActionVerdict {
   cancel(): void {
     if (this.#canceled) return;
     this.#canceled = true;
-    this.#raise('the action was canceled', null);
+    this.#raise(CANCELED, null);
   }
 
   outcome(toolExitCode: number | null): ActionOutcome {
     for (const pending of this.#pending.splice(0)) {
       if (this.#tally.failures === pending.baseline) this.#raise(pending.message, pending.category);
     }
-    if (this.#canceled) return { status: 'CANCELED', toolExitCode, reason: 'the action was canceled' };
+    if (this.#canceled) return { status: 'CANCELED', toolExitCode, reason: CANCELED };
     if (this.#first === null) return { status: 'SUCCEEDED', toolExitCode, reason: null };
     return { status: this.#first.status, toolExitCode, reason: this.#first.reason };
   }

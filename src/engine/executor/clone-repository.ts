@@ -5,6 +5,7 @@
 import { dirname } from 'node:path';
 import type { GitRefPlan } from './types.ts';
 import { gitFailure, type Git } from './git-command.ts';
+import { redactCredentials } from './redact-credentials.ts';
 import { updateMirror } from './repository-mirror.ts';
 
 export interface CloneConfig {
@@ -27,7 +28,7 @@ export async function cloneRepository(config: CloneConfig, git: Git): Promise<Cl
   const failed = (why: string): CloneResult => ({
     ok: false,
     canceled: false,
-    reason: `could not check out commit ${commitSha} of ${url}: ${why}`,
+    reason: redactCredentials(`could not check out commit ${commitSha} of ${url}: ${why}`),
   });
 
   let source = url;

@@ -47,14 +47,21 @@ export async function collectArtifacts(config: ArtifactsConfig): Promise<void> {
 function candidatesFor(actionType: ActionPlan['action']['actionType'], paths: ActionPaths) {
   const candidates: Candidate[] = [];
   if (actionType === 'TEST') {
-    candidates.push({ fileType: 'RESULT_BUNDLE', folder: paths.resultBundle, suffix: '.xcresult.zip' });
+    candidates.push({
+      fileType: 'RESULT_BUNDLE',
+      folder: paths.resultBundle,
+      suffix: '.xcresult.zip',
+    });
     // The products folder exists after any build; only an .xctestrun file
     // makes it something test-without-building can run again.
     candidates.push({
       fileType: 'TEST_PRODUCTS',
       folder: paths.testProducts,
       suffix: ' Test Products.zip',
-      complete: async (folder) => (await readdir(folder)).some((name) => name.endsWith('.xctestrun')),
+      complete: async (folder) => {
+        const names = await readdir(folder);
+        return names.some((name) => name.endsWith('.xctestrun'));
+      },
     });
   }
   if (actionType === 'ARCHIVE') {

@@ -7,7 +7,10 @@ import { delimiter, isAbsolute, join } from 'node:path';
  * shell would find it, or null. The search list is the build's own PATH,
  * not the server's, since that is where the build will look.
  */
-export async function findExecutable(name: string, searchPath: string | undefined): Promise<string | null> {
+export async function findExecutable(
+  name: string,
+  searchPath: string | undefined,
+): Promise<string | null> {
   for (const folder of (searchPath ?? '').split(delimiter)) {
     // An empty or relative entry would depend on the server's working folder.
     if (folder === '' || !isAbsolute(folder)) continue;

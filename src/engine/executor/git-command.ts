@@ -1,3 +1,4 @@
+import { redactCredentials } from './redact-credentials.ts';
 import type { StepResult, StepRunner } from './step-runner.ts';
 
 /** Runs one git command as part of the clone step. */
@@ -9,7 +10,8 @@ export type Git = (args: readonly string[], cwd: string) => Promise<StepResult>;
  */
 export function gitCommand(steps: StepRunner, baseEnv: Record<string, string>): Git {
   const env = { ...baseEnv, GIT_TERMINAL_PROMPT: '0' };
-  return (args, cwd) => steps.run({ step: 'clone', argv: ['git', ...args], cwd, env });
+  return (args, cwd) =>
+    steps.run({ step: 'clone', argv: ['git', ...args], cwd, env, mask: redactCredentials });
 }
 
 /** Why a git command failed, for a one-line reason; null when it succeeded. */

@@ -20,20 +20,23 @@ const SHELLS = ['zsh', 'bash', 'sh'];
  * An executable file that starts with `#!` runs as itself; anything else
  * is handed to the shell as a script file.
  */
-export async function hookCommand(file: string, searchPath: string | undefined): Promise<HookCommand | null> {
+export async function hookCommand(
+  file: string,
+  searchPath: string | undefined,
+): Promise<HookCommand | null> {
   const info = await stat(file).catch(() => null);
   if (info === null || !info.isFile()) return null;
 
   if ((info.mode & 0o111) !== 0 && (await hasShebang(file))) return { argv: [file], note: null };
 
+  const name = basename(file);
   for (const shell of SHELLS) {
     const found = await findExecutable(shell, searchPath);
     if (found === null) continue;
-    const note =
-      shell === 'zsh' ? null : `zsh is not installed; running ${basename(file)} with ${shell}`;
-    return { argv: [found, basename(file)], note };
+    const note = shell === 'zsh' ? null : `zsh is not installed; running ${name} with ${shell}`;
+    return { argv: [found, name], note };
   }
-  return { argv: ['/bin/sh', basename(file)], note: `no shell on PATH; running ${basename(file)} with /bin/sh` };
+  return { argv: ['/bin/sh', name], note: `no shell on PATH; running ${name} with /bin/sh` };
 }
 
 async function hasShebang(file: string): Promise<boolean> {

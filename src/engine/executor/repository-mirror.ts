@@ -36,7 +36,12 @@ export async function updateMirror(cacheDir: string, url: string, git: Git): Pro
   }
 }
 
-async function refresh(cacheDir: string, path: string, url: string, git: Git): Promise<MirrorResult> {
+async function refresh(
+  cacheDir: string,
+  path: string,
+  url: string,
+  git: Git,
+): Promise<MirrorResult> {
   if (await exists(join(path, 'HEAD'))) {
     const args = ['--git-dir', path, 'fetch', '--prune', '--quiet', 'origin'];
     const result = await git(args, cacheDir);

@@ -22,7 +22,8 @@ export type ToolchainResult =
   | { ok: false; reason: string };
 
 export const XCODEBUILD_MISSING =
-  'xcodebuild is not installed on this runner; give the action a command or run it on a Mac with Xcode';
+  'xcodebuild is not installed on this runner; ' +
+  'give the action a command or run it on a Mac with Xcode';
 
 /**
  * Decides what the action runs, before anything is cloned: a workflow's own
@@ -39,7 +40,8 @@ export async function resolveToolchain(
     // action that would have done the same work last.
     const xcodebuildAction = xcodebuildActionsFor(action.actionType ?? 'BUILD').at(-1) ?? 'build';
     const argv = ['/bin/sh', '-c', action.command];
-    return { ok: true, invocations: [{ label: 'the command', xcodebuildAction, argv, cwd: paths.repository }] };
+    const invocation = { label: 'the command', xcodebuildAction, argv, cwd: paths.repository };
+    return { ok: true, invocations: [invocation] };
   }
 
   const xcodebuild = await findExecutable('xcodebuild', plan.baseEnv.PATH);

@@ -22,6 +22,7 @@ import { findCiScripts } from './find-ci-scripts.ts';
 import { gitCommand } from './git-command.ts';
 import { hookCommand, type HookName } from './hook-command.ts';
 import { readTestReports } from './read-test-reports.ts';
+import { redactCredentials } from './redact-credentials.ts';
 import { RecordTally } from './record-tally.ts';
 import { resolveToolchain, type ToolInvocation } from './resolve-toolchain.ts';
 import { StepRunner } from './step-runner.ts';
@@ -125,7 +126,8 @@ class ActionRun {
     if (cacheDir !== null && run.clean) {
       this.#steps.system('clone', 'clean build: cloning without the repository cache');
     }
-    this.#steps.system('clone', `cloning ${repository.url} at ${repository.commitSha}`);
+    const from = redactCredentials(repository.url);
+    this.#steps.system('clone', `cloning ${from} at ${repository.commitSha}`);
 
     const result = await cloneRepository(
       {
@@ -172,7 +174,8 @@ class ActionRun {
       return false;
     }
     if (result.exitCode !== 0) {
-      this.#verdict.fail('FAILED', `${name} exited with ${result.exitCode}`, { category: RUN_SCRIPT });
+      const reason = `${name} exited with ${result.exitCode}`;
+      this.#verdict.fail('FAILED', reason, { category: RUN_SCRIPT });
       return false;
     }
     return true;

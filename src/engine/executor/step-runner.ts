@@ -16,6 +16,13 @@ export interface StepSpec {
   parse?: { category?: string };
   /** What the log announces before the command line, e.g. "Running ci_post_clone.sh". */
   title?: string;
+  /** Rewrites every line of the step, its own output and the system lines, before the sink. */
+  mask?: (text: string) => string;
+}
+
+interface LineParser {
+  push(line: string): void;
+  end(): void;
 }
 
 export interface StepResult {
@@ -52,8 +59,10 @@ export class StepRunner {
 
   async run(spec: StepSpec): Promise<StepResult> {
     // Prepare: announce the step and set up its parsers.
-    if (spec.title !== undefined) this.system(spec.step, spec.title);
-    this.system(spec.step, `$ ${shellQuote(spec.argv)}`);
+    const mask = spec.mask ?? ((text: string) => text);
+    const system = (text: string) => this.system(spec.step, mask(text));
+    if (spec.title !== undefined) system(spec.title);
+    system(`$ ${shellQuote(spec.argv)}`);
     const parsers = spec.parse === undefined ? [] : this.#parsers(spec.cwd, spec.parse.category);
     let lastErrorLine: string | null = null;
     const startedAt = performance.now();
@@ -64,7 +73,8 @@ export class StepRunner {
       cwd: spec.cwd,
       env: spec.env,
       signal: this.#signal,
-      onLine: (stream, text) => {
+      onLine: (stream, raw) => {
+        const text = mask(raw);
         this.#sink.line(spec.step, stream, text);
         for (const parser of parsers) parser.push(text);
         if (stream === 'stderr' && text.trim() !== '') lastErrorLine = text.trim();
@@ -74,24 +84,25 @@ export class StepRunner {
     // Clean up: flush what the parsers still hold and log how it ended.
     for (const parser of parsers) parser.end();
     const elapsed = formatSeconds(performance.now() - startedAt);
-    if (result.startError !== null) {
-      this.system(spec.step, `could not start: ${result.startError.message}`);
-      return { exitCode: null, canceled: result.canceled, startError: result.startError, lastErrorLine };
+    const { startError } = result;
+    if (startError !== null) {
+      system(`could not start: ${startError.message}`);
+      return { exitCode: null, canceled: result.canceled, startError, lastErrorLine };
     }
     if (result.canceled) {
-      this.system(spec.step, `canceled after ${elapsed}`);
+      system(`canceled after ${elapsed}`);
       return { exitCode: null, canceled: true, startError: null, lastErrorLine };
     }
     if (result.exitSignal !== null) {
-      this.system(spec.step, `ended by ${result.exitSignal} after ${elapsed}`);
+      system(`ended by ${result.exitSignal} after ${elapsed}`);
       const exitCode = 128 + (constants.signals[result.exitSignal] ?? 0);
       return { exitCode, canceled: false, startError: null, lastErrorLine };
     }
-    this.system(spec.step, `exited with ${result.exitCode} after ${elapsed}`);
+    system(`exited with ${result.exitCode} after ${elapsed}`);
     return { exitCode: result.exitCode, canceled: false, startError: null, lastErrorLine };
   }
 
-  #parsers(cwd: string, category: string | undefined): Array<{ push(line: string): void; end(): void }> {
+  #parsers(cwd: string, category: string | undefined): LineParser[] {
     const emit = this.#tally.emitterFor(cwd);
     const diagnostics = new DiagnosticsParser(emit, category === undefined ? {} : { category });
     return [diagnostics, new TestOutputParser(emit)];

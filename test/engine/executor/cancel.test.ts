@@ -39,7 +39,11 @@ test('an abort kills the whole process tree and cancels the action', async () =>
   controller.abort();
   const outcome = await running;
 
-  assert.deepEqual(outcome, { status: 'CANCELED', toolExitCode: null, reason: 'the action was canceled' });
+  assert.deepEqual(outcome, {
+    status: 'CANCELED',
+    toolExitCode: null,
+    reason: 'the action was canceled',
+  });
   assert.equal(isRunning(pid), false, `grandchild ${pid} outlived the action`);
   assert.ok(sink.system('xcodebuild').some((line) => line.startsWith('canceled after')));
   assert.deepEqual(sink.issues, [

@@ -29,8 +29,10 @@ function env(
 
 test('every always-set variable is there, on top of the base environment', () => {
   const vars = env(plan());
+  const { CI_BRANCH, CI_GIT_REF, ...always } = vars;
+  assert.deepEqual([CI_BRANCH, CI_GIT_REF], ['main', 'refs/heads/main']);
   assert.deepEqual(
-    Object.fromEntries(Object.entries(vars).filter(([name]) => !name.startsWith('CI_GIT') && name !== 'CI_BRANCH')),
+    always,
     {
       PATH: '/usr/bin:/bin',
       HOME: '/home/builder',
@@ -130,7 +132,8 @@ test('a test action has the test variables, for the runner too', () => {
       },
     ],
   };
-  const vars = env(plan({ action: { actionType: 'TEST', testConfiguration } }), 'build-for-testing');
+  const testPlan = plan({ action: { actionType: 'TEST', testConfiguration } });
+  const vars = env(testPlan, 'build-for-testing');
   assert.equal(vars.CI_RESULT_BUNDLE_PATH, '/w/resultbundle.xcresult');
   assert.equal(vars.CI_TEST_DESTINATION_DEVICE_TYPE, 'iPhone 16');
   assert.equal(vars.CI_TEST_DESTINATION_RUNTIME, 'iOS 18.2');
@@ -141,7 +144,9 @@ test('a test action has the test variables, for the runner too', () => {
   assert.equal('CI_ARCHIVE_PATH' in vars, false);
 
   const schemeSettings = { ...testConfiguration, kind: 'USE_SCHEME_SETTINGS' as const };
-  const withoutPlan = env(plan({ action: { actionType: 'TEST', testConfiguration: schemeSettings } }));
+  const withoutPlan = env(
+    plan({ action: { actionType: 'TEST', testConfiguration: schemeSettings } }),
+  );
   assert.equal('CI_TEST_PLAN' in withoutPlan, false);
   assert.equal('CI_RESULT_BUNDLE_PATH' in env(plan()), false);
 });

@@ -109,7 +109,8 @@ test('the hooks around the command see the CI_* environment', () => {
 
 test('the command runs in the repository with CI set over the base environment', () => {
   const output = sink.output('xcodebuild');
-  assert.ok(output.includes(`command cwd=${join(workDir, 'repository')} ci=TRUE`), output.join('\n'));
+  const expected = `command cwd=${join(workDir, 'repository')} ci=TRUE`;
+  assert.ok(output.includes(expected), output.join('\n'));
 });
 
 test('only the hooks of the honoured ci_scripts folder run', () => {

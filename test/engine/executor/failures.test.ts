@@ -23,7 +23,12 @@ test('a failing hook fails the action and names the hook and its exit code', asy
   });
   const workDir = await scratchDir();
   const sink = new RecordingSink();
-  const plan = makePlan({ url: source.path, commit: source.commit, workDir, action: { command: MARK_COMMAND } });
+  const plan = makePlan({
+    url: source.path,
+    commit: source.commit,
+    workDir,
+    action: { command: MARK_COMMAND },
+  });
 
   const outcome = await runAction(plan, sink);
 
@@ -33,7 +38,12 @@ test('a failing hook fails the action and names the hook and its exit code', asy
     reason: 'ci_post_clone.sh exited with 3',
   });
   assert.deepEqual(sink.issues, [
-    { issueType: 'ERROR', message: 'ci_post_clone.sh exited with 3', fileSource: null, category: 'Run script' },
+    {
+      issueType: 'ERROR',
+      message: 'ci_post_clone.sh exited with 3',
+      fileSource: null,
+      category: 'Run script',
+    },
   ]);
   assert.ok(sink.output('post_clone').includes('installing tools'));
   assert.equal(existsSync(join(workDir, 'command-ran')), false, 'the command must not run');
@@ -53,7 +63,11 @@ test('ci_post_xcodebuild.sh runs after a failed tool and sees its exit code', as
 
   const outcome = await runAction(plan, sink);
 
-  assert.deepEqual(outcome, { status: 'FAILED', toolExitCode: 7, reason: 'the command exited with 7' });
+  assert.deepEqual(outcome, {
+    status: 'FAILED',
+    toolExitCode: 7,
+    reason: 'the command exited with 7',
+  });
   assert.deepEqual(sink.output('post_xcodebuild'), ['post exit=7']);
   assert.deepEqual(sink.issues, [
     { issueType: 'ERROR', message: 'the command exited with 7', fileSource: null, category: null },
@@ -68,7 +82,12 @@ test('a failing ci_pre_xcodebuild.sh stops the action before the tool', async ()
   });
   const workDir = await scratchDir();
   const sink = new RecordingSink();
-  const plan = makePlan({ url: source.path, commit: source.commit, workDir, action: { command: MARK_COMMAND } });
+  const plan = makePlan({
+    url: source.path,
+    commit: source.commit,
+    workDir,
+    action: { command: MARK_COMMAND },
+  });
 
   const outcome = await runAction(plan, sink);
 
@@ -149,4 +168,24 @@ test('a hook that cannot be started fails the action', async () => {
 
   assert.equal(outcome.status, 'FAILED');
   assert.match(outcome.reason ?? '', /^ci_post_clone\.sh could not be started/);
+});
+
+test('credentials in the repository URL stay out of the log and the reason', async () => {
+  const url = `file://builder:s3cret-token@localhost${join(await scratchDir(), 'missing')}`;
+  const sink = new RecordingSink();
+  const plan = makePlan({
+    url,
+    commit: 'deadbeefdeadbeefdeadbeefdeadbeefdeadbeef',
+    workDir: await scratchDir(),
+    action: { command: 'true' },
+  });
+
+  const outcome = await runAction(plan, sink);
+
+  assert.equal(outcome.status, 'ERRORED');
+  assert.ok(sink.lines.length > 0);
+  for (const text of [outcome.reason, ...sink.lines.map((line) => line.text)]) {
+    assert.doesNotMatch(text ?? '', /s3cret-token/);
+  }
+  assert.match(outcome.reason ?? '', /file:\/\/\*\*\*@localhost/);
 });

@@ -90,7 +90,11 @@ export function git(cwd: string, ...args: string[]): string {
 export type RepositoryFiles = Record<string, string | { text: string; executable: boolean }>;
 
 /** Writes files into `folder` (a repository) and commits them; returns the commit. */
-export async function commitFiles(folder: string, files: RepositoryFiles, message = 'Change'): Promise<string> {
+export async function commitFiles(
+  folder: string,
+  files: RepositoryFiles,
+  message = 'Change',
+): Promise<string> {
   for (const [path, file] of Object.entries(files)) {
     const target = join(folder, path);
     await mkdir(dirname(target), { recursive: true });
@@ -104,7 +108,9 @@ export async function commitFiles(folder: string, files: RepositoryFiles, messag
 }
 
 /** A new repository on branch main holding `files`; returns its path and commit. */
-export async function makeRepository(files: RepositoryFiles): Promise<{ path: string; commit: string }> {
+export async function makeRepository(
+  files: RepositoryFiles,
+): Promise<{ path: string; commit: string }> {
   const path = join(await scratchDir('stratus-source-'), 'source');
   await mkdir(path);
   git(path, 'init', '--quiet', '--initial-branch=main');
@@ -122,7 +128,8 @@ export function buildEnv(pathFolders: string[] = []): Record<string, string> {
     if (value === undefined || name.startsWith('NODE_TEST') || name === 'NODE_OPTIONS') continue;
     env[name] = value;
   }
-  env.PATH = [...pathFolders, dirname(process.execPath), '/usr/local/bin', '/usr/bin', '/bin'].join(':');
+  const system = ['/usr/local/bin', '/usr/bin', '/bin'];
+  env.PATH = [...pathFolders, dirname(process.execPath), ...system].join(':');
   return env;
 }
 

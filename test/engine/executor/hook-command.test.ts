@@ -66,9 +66,10 @@ test('ci_scripts is looked for beside the project, then at the root', async () =
   const repository = await scratchDir();
   assert.equal(await findCiScripts(repository, 'ios/App.xcodeproj'), null);
 
-  await mkdir(join(repository, 'ci_scripts'));
-  assert.equal(await findCiScripts(repository, 'ios/App.xcodeproj'), join(repository, 'ci_scripts'));
-  assert.equal(await findCiScripts(repository, null), join(repository, 'ci_scripts'));
+  const root = join(repository, 'ci_scripts');
+  await mkdir(root);
+  assert.equal(await findCiScripts(repository, 'ios/App.xcodeproj'), root);
+  assert.equal(await findCiScripts(repository, null), root);
 
   await mkdir(join(repository, 'ios', 'ci_scripts'), { recursive: true });
   assert.equal(
@@ -76,5 +77,5 @@ test('ci_scripts is looked for beside the project, then at the root', async () =
     join(repository, 'ios', 'ci_scripts'),
   );
   // A project path that leaves the repository cannot point outside it.
-  assert.equal(await findCiScripts(repository, '../App.xcodeproj'), join(repository, 'ci_scripts'));
+  assert.equal(await findCiScripts(repository, '../App.xcodeproj'), root);
 });

@@ -42,7 +42,11 @@ test("node's JUnit report becomes test results and a failing test fails the acti
   const outcome = await runAction(plan, sink);
 
   // node --test exits 1 for the failed test; the failure explains it.
-  assert.deepEqual(outcome, { status: 'FAILED', toolExitCode: 1, reason: 'the command exited with 1' });
+  assert.deepEqual(outcome, {
+    status: 'FAILED',
+    toolExitCode: 1,
+    reason: 'the command exited with 1',
+  });
   const results = sink.testResults.map((r) => [r.name, r.status]).sort();
   assert.deepEqual(results, [
     ['adds', 'SUCCESS'],
@@ -106,7 +110,9 @@ test('a malformed report is an error naming the file', async () => {
     commit: source.commit,
     workDir: await scratchDir(),
     action: {
-      command: `mkdir -p reports && printf '<testsuites><testsuite name="x"><testcase' > reports/broken.xml`,
+      command:
+        'mkdir -p reports && ' +
+        `printf '<testsuites><testsuite name="x"><testcase' > reports/broken.xml`,
       testReports: 'reports/*.xml',
     },
   });

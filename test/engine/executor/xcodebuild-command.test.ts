@@ -168,7 +168,11 @@ test('scheme settings name no test plan, and fall back to the action destination
   const invocations = compose({
     actionType: 'TEST',
     destination: 'ANY_IOS_SIMULATOR',
-    testConfiguration: { kind: 'USE_SCHEME_SETTINGS', testPlanName: 'Ignored', testDestinations: [] },
+    testConfiguration: {
+      kind: 'USE_SCHEME_SETTINGS',
+      testPlanName: 'Ignored',
+      testDestinations: [],
+    },
   });
   for (const { args } of invocations) {
     assert.equal(args.includes('-testPlan'), false);
@@ -198,7 +202,10 @@ test('test destinations follow the platform, and Mac destinations have no simula
     });
     return build?.args[(build?.args.indexOf('-destination') ?? 0) + 1];
   };
-  assert.equal(destination('TVOS', 'SIMULATOR'), 'platform=tvOS Simulator,name=Apple TV 4K (3rd generation),OS=18.2');
+  assert.equal(
+    destination('TVOS', 'SIMULATOR'),
+    'platform=tvOS Simulator,name=Apple TV 4K (3rd generation),OS=18.2',
+  );
   assert.equal(destination('MACOS', 'MAC'), 'platform=macOS');
 });
 

@@ -18,7 +18,9 @@ import {
 after(removeScratch);
 
 const HOOK = (name: string) => ({
-  text: `#!/bin/sh\necho "${name} action=$CI_XCODEBUILD_ACTION exit=\${CI_XCODEBUILD_EXIT_CODE-unset}"\n`,
+  text:
+    '#!/bin/sh\n' +
+    `echo "${name} action=$CI_XCODEBUILD_ACTION exit=\${CI_XCODEBUILD_EXIT_CODE-unset}"\n`,
   executable: true,
 });
 
@@ -98,7 +100,12 @@ test('TEST builds for testing, then tests, each between its own hooks', async ()
   ];
   assert.deepEqual(run.invocations, [
     ['build-for-testing', ...shared],
-    ['test-without-building', ...shared, '-resultBundlePath', join(workDir, 'resultbundle.xcresult')],
+    [
+      'test-without-building',
+      ...shared,
+      '-resultBundlePath',
+      join(workDir, 'resultbundle.xcresult'),
+    ],
   ]);
 
   assert.deepEqual(run.outcome, {
@@ -118,13 +125,17 @@ test('TEST builds for testing, then tests, each between its own hooks', async ()
   // The failed test explains the exit code: no second issue repeats it.
   const failures = run.sink.issues.filter((issue) => issue.issueType === 'TEST_FAILURE');
   assert.equal(failures.length, 1, JSON.stringify(run.sink.issues));
-  assert.deepEqual(failures[0]?.fileSource, { path: 'FieldNotesTests/LoginTests.swift', lineNumber: 88 });
+  assert.deepEqual(failures[0]?.fileSource, {
+    path: 'FieldNotesTests/LoginTests.swift',
+    lineNumber: 88,
+  });
   assert.match(failures[0]?.message ?? '', /XCTAssertEqual failed/);
   assert.equal(run.sink.issues.filter((issue) => issue.issueType === 'ERROR').length, 0);
 
   const results = run.sink.testResults.map((r) => `${r.className}.${r.name} ${r.status}`).sort();
   assert.equal(results.length, 3, JSON.stringify(run.sink.testResults));
-  assert.ok(results.some((r) => /LoginTests\.testRejectsEmptyPassword.* FAILURE$/.test(r)), results.join('\n'));
+  const failed = /LoginTests\.testRejectsEmptyPassword.* FAILURE$/;
+  assert.ok(results.some((r) => failed.test(r)), results.join('\n'));
   assert.equal(results.filter((r) => r.endsWith(' SUCCESS')).length, 2, results.join('\n'));
 
   const artifacts = run.sink.artifacts.map((a) => a.fileType).sort();
