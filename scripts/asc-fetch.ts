@@ -28,12 +28,17 @@ export class AscFetch {
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     const text = await response.text();
-    return { status: response.status, headers: response.headers, json: text ? JSON.parse(text) : null };
+    return {
+      status: response.status,
+      headers: response.headers,
+      json: text ? JSON.parse(text) : null,
+    };
   }
 
   async get(path: string) {
     const r = await this.request('GET', path);
-    if (r.status !== 200) throw new Error(`GET ${path} answered ${r.status}: ${JSON.stringify(r.json)}`);
+    if (r.status !== 200)
+      throw new Error(`GET ${path} answered ${r.status}: ${JSON.stringify(r.json)}`);
     return r.json;
   }
 

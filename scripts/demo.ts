@@ -27,7 +27,7 @@ async function main(): Promise<number> {
   const settings = loadSettings({
     data: join(dataDir, 'server'),
     config: configPath,
-    port: serve ? process.env.STRATUS_PORT ?? '8080' : '0',
+    port: serve ? (process.env.STRATUS_PORT ?? '8080') : '0',
   });
   const keyStore = await Store.open(settings.database);
   const key = await createKeyFile(keyStore, { name: 'demo', role: 'ADMIN', outDir: dataDir });
@@ -47,7 +47,9 @@ async function main(): Promise<number> {
   const [workflow] = await api.all(`/v1/ciProducts/${product.id}/workflows`);
   const repository = (await api.get(`/v1/ciWorkflows/${workflow.id}/repository`)).data;
   const refs = await api.all(`/v1/scmRepositories/${repository.id}/gitReferences?limit=200`);
-  const main = refs.find((r) => r.attributes.canonicalName === 'refs/heads/main' && !r.attributes.isDeleted);
+  const main = refs.find(
+    (r) => r.attributes.canonicalName === 'refs/heads/main' && !r.attributes.isDeleted,
+  );
 
   const started = await api.request('POST', '/v1/ciBuildRuns', {
     data: {
@@ -61,7 +63,9 @@ async function main(): Promise<number> {
   });
   if (started.status !== 201) throw new Error(`start failed: ${JSON.stringify(started.json)}`);
   const run = started.json.data;
-  out(`\nStarted ${product.attributes.name} build ${run.attributes.number} of '${workflow.attributes.name}' on main`);
+  out(
+    `\nStarted ${product.attributes.name} build ${run.attributes.number} of '${workflow.attributes.name}' on main`,
+  );
 
   let last = '';
   let current = run;
@@ -71,17 +75,23 @@ async function main(): Promise<number> {
     current = (await api.get(`/v1/ciBuildRuns/${run.id}`)).data;
     const actions = await api.all(`/v1/ciBuildRuns/${run.id}/actions`);
     const line = actions
-      .map((a) => `${a.attributes.name}: ${a.attributes.completionStatus ?? a.attributes.executionProgress}`)
+      .map(
+        (a) =>
+          `${a.attributes.name}: ${a.attributes.completionStatus ?? a.attributes.executionProgress}`,
+      )
       .join(' | ');
     const status = `${current.attributes.executionProgress.padEnd(8)} ${line}`;
-    if (status !== last) out(`  ${((Date.now() - began) / 1000).toFixed(1).padStart(5)}s  ${status}`);
+    if (status !== last)
+      out(`  ${((Date.now() - began) / 1000).toFixed(1).padStart(5)}s  ${status}`);
     last = status;
     if (Date.now() - began > 10 * 60_000) throw new Error('the build did not finish in 10 minutes');
   }
 
   const a = current.attributes;
   out(`\nBuild ${a.number}: ${a.completionStatus}`);
-  out(`  commit ${a.sourceCommit.commitSha.slice(0, 12)} "${a.sourceCommit.message.trim()}" by ${a.sourceCommit.author.displayName}`);
+  out(
+    `  commit ${a.sourceCommit.commitSha.slice(0, 12)} "${a.sourceCommit.message.trim()}" by ${a.sourceCommit.author.displayName}`,
+  );
   out(`  created ${a.createdDate}, started ${a.startedDate}, finished ${a.finishedDate}`);
   out(`  issues: ${JSON.stringify(a.issueCounts)}`);
 

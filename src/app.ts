@@ -38,7 +38,8 @@ function dataSecret(dataDir: string): Buffer {
 /** The team id stands in for Apple's CI_TEAM_ID; it is made once per data folder. */
 function teamId(dataDir: string): string {
   const file = join(dataDir, 'team-id');
-  if (!existsSync(file)) writeFileSync(file, randomUUID().replace(/-/g, '').slice(0, 10).toUpperCase());
+  if (!existsSync(file))
+    writeFileSync(file, randomUUID().replace(/-/g, '').slice(0, 10).toUpperCase());
   return readFileSync(file, 'utf8').trim();
 }
 
@@ -99,7 +100,10 @@ export async function startStratus(
     }
   }
   engine.start();
-  logger.info({ url: links.baseUrl, database: store.dialect, runners: settings.runners }, 'stratus started');
+  logger.info(
+    { url: links.baseUrl, database: store.dialect, runners: settings.runners },
+    'stratus started',
+  );
 
   return {
     get url() {

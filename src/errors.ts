@@ -43,7 +43,12 @@ export class AscError extends Error {
 
   toEntries(): ErrorEntry[] {
     return [this, ...this.others].map((e) => {
-      const entry: ErrorEntry = { id: randomUUID(), status: String(e.status), code: e.code, title: e.title };
+      const entry: ErrorEntry = {
+        id: randomUUID(),
+        status: String(e.status),
+        code: e.code,
+        title: e.title,
+      };
       if (e.detail !== undefined) entry.detail = e.detail;
       if (e.source !== undefined) entry.source = e.source;
       return entry;
@@ -64,7 +69,12 @@ export function notAuthorized(): AscError {
 }
 
 export function forbidden(detail: string): AscError {
-  return new AscError(403, 'FORBIDDEN_ERROR', 'This request is forbidden for security reasons', detail);
+  return new AscError(
+    403,
+    'FORBIDDEN_ERROR',
+    'This request is forbidden for security reasons',
+    detail,
+  );
 }
 
 export function parameterIllegal(parameter: string, detail?: string): AscError {

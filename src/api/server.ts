@@ -58,7 +58,9 @@ export function buildServer(base: ApiContext, config: ServerConfig): FastifyInst
   app.decorateRequest('rateRemaining', null);
 
   app.removeAllContentTypeParsers();
-  app.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit }, (_req, body, done) => done(null, body));
+  app.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit }, (_req, body, done) =>
+    done(null, body),
+  );
 
   app.addHook('onRequest', async (request) => {
     if (!request.url.startsWith('/v1/') && request.url !== '/v1') return;
@@ -149,7 +151,7 @@ export function buildServer(base: ApiContext, config: ServerConfig): FastifyInst
       'FORBIDDEN_ERROR',
       'This request is forbidden on this server',
       `${op.method} ${op.path} is not available: products and workflows are declared in the ` +
-        'server\'s products file (--config). Change the file and restart the server.',
+        "server's products file (--config). Change the file and restart the server.",
     );
   }
 
@@ -170,9 +172,15 @@ export function buildServer(base: ApiContext, config: ServerConfig): FastifyInst
     const [artifact] = await base.store.records.artifacts([id]);
     if (!artifact) throw notFound('ciArtifacts', id);
     reply
-      .header('content-type', artifact.file_name.endsWith('.zip') ? 'application/zip' : 'application/octet-stream')
+      .header(
+        'content-type',
+        artifact.file_name.endsWith('.zip') ? 'application/zip' : 'application/octet-stream',
+      )
       .header('content-length', String(artifact.file_size))
-      .header('content-disposition', `attachment; filename="${artifact.file_name.replace(/"/g, '')}"`);
+      .header(
+        'content-disposition',
+        `attachment; filename="${artifact.file_name.replace(/"/g, '')}"`,
+      );
     return reply.send(base.artifacts.open(artifact.storage_key));
   });
 
@@ -211,9 +219,15 @@ function groupByPath(ops: readonly Operation[]): Map<string, Operation[]> {
 function toAscError(error: unknown, bodyLimit: number): AscError {
   if (error instanceof AscError) return error;
   const e = error as { code?: string; statusCode?: number; message?: string };
-  if (e.code === 'FST_ERR_CTP_BODY_TOO_LARGE' || e.statusCode === 413) return payloadTooLarge(bodyLimit);
+  if (e.code === 'FST_ERR_CTP_BODY_TOO_LARGE' || e.statusCode === 413)
+    return payloadTooLarge(bodyLimit);
   if (e.statusCode && e.statusCode >= 400 && e.statusCode < 500) {
-    return new AscError(e.statusCode, 'PARAMETER_ERROR.INVALID', 'The request is not valid', e.message);
+    return new AscError(
+      e.statusCode,
+      'PARAMETER_ERROR.INVALID',
+      'The request is not valid',
+      e.message,
+    );
   }
   return internalError();
 }

@@ -1,4 +1,4 @@
-/** `stratus keys create`: a new API key, written as AuthKey_<KEYID>.p8; only its public half is kept. */
+/** `stratus keys create`: a new key, written as AuthKey_<KEYID>.p8; only its public half is kept. */
 import { randomUUID } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -17,7 +17,11 @@ export async function createKeyFile(
   options: { name: string; role: KeyRole; outDir: string },
 ): Promise<CreatedKey> {
   const issuerId = (await store.keys.issuerId()) ?? randomUUID();
-  const { privateKeyPem, key } = await createApiKey({ issuerId, name: options.name, role: options.role });
+  const { privateKeyPem, key } = await createApiKey({
+    issuerId,
+    name: options.name,
+    role: options.role,
+  });
   const privateKeyPath = resolve(join(options.outDir, `AuthKey_${key.keyId}.p8`));
   writeFileSync(privateKeyPath, privateKeyPem, { mode: 0o600, flag: 'wx' });
   await store.keys.insert(key);

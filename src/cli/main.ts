@@ -23,7 +23,8 @@ server options (each also an environment variable):
 ${settingSpecs.map((s) => `  --${s.flag.padEnd(18)} ${s.env.padEnd(24)} ${s.help}`).join('\n')}
 
 keys create options: --name NAME --role ADMIN|APP_MANAGER|DEVELOPER --out DIR --json
-token options: --issuer-id ID --key-id ID --private-key-path FILE --lifetime SECONDS --scope "GET /v1/..."
+token options: --issuer-id ID --key-id ID --private-key-path FILE --lifetime SECONDS
+               --scope "GET /v1/..." (repeatable)
 `;
 
 function fail(message: string, code = 2): never {
@@ -38,7 +39,10 @@ async function main(argv: string[]): Promise<void> {
     return;
   }
   const settingOptions = Object.fromEntries(
-    settingSpecs.map((s) => [s.flag, { type: s.kind === 'boolean' ? 'boolean' : 'string' } as const]),
+    settingSpecs.map((s) => [
+      s.flag,
+      { type: s.kind === 'boolean' ? 'boolean' : 'string' } as const,
+    ]),
   );
 
   if (command === 'serve') {
@@ -46,7 +50,10 @@ async function main(argv: string[]): Promise<void> {
     const stratus = await startStratus(loadSettings(values));
     process.stdout.write(`Stratus is serving the App Store Connect API at ${stratus.url}/v1\n`);
     const stop = () => {
-      stratus.close().then(() => process.exit(0), () => process.exit(1));
+      stratus.close().then(
+        () => process.exit(0),
+        () => process.exit(1),
+      );
     };
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
@@ -83,7 +90,8 @@ async function main(argv: string[]): Promise<void> {
           `Created API key ${key.keyId} (${key.role})\n` +
             `  issuer id:   ${key.issuerId}\n  key id:      ${key.keyId}\n` +
             `  private key: ${key.privateKeyPath}\n` +
-            'Keep the .p8 file safe: the server stores only the public key and cannot show it again.\n',
+            'Keep the .p8 file safe: the server stores only the public key ' +
+            'and cannot show it again.\n',
         );
       }
     } finally {
@@ -104,7 +112,8 @@ async function main(argv: string[]): Promise<void> {
       },
       strict: true,
     });
-    const pem = process.env.ASC_PRIVATE_KEY ??
+    const pem =
+      process.env.ASC_PRIVATE_KEY ??
       (values['private-key-path'] ? readFileSync(values['private-key-path'], 'utf8') : undefined);
     if (!values['issuer-id'] || !values['key-id'] || !pem) {
       fail('token needs --issuer-id, --key-id and --private-key-path (or ASC_* variables)');
@@ -125,7 +134,10 @@ async function main(argv: string[]): Promise<void> {
 
 main(process.argv.slice(2)).catch((error: unknown) => {
   if (error instanceof SettingsError || error instanceof ConfigError) fail(error.message);
-  if (error instanceof TypeError && (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+  if (
+    error instanceof TypeError &&
+    (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')
+  ) {
     fail(error.message);
   }
   fail(error instanceof Error ? error.message : String(error), 1);

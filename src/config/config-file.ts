@@ -31,7 +31,9 @@ const Patterns = Type.Object(
 
 const FilesAndFoldersRule = Type.Object(
   {
-    mode: Type.Optional(Nullable(Enum('START_IF_ANY_FILE_MATCHES', 'DO_NOT_START_IF_ALL_FILES_MATCH'))),
+    mode: Type.Optional(
+      Nullable(Enum('START_IF_ANY_FILE_MATCHES', 'DO_NOT_START_IF_ALL_FILES_MATCH')),
+    ),
     matchers: Type.Optional(
       Nullable(
         Type.Array(
@@ -81,7 +83,15 @@ const Schedule = Type.Object(
             days: Type.Optional(
               Nullable(
                 Type.Array(
-                  Enum('SUNDAY', 'MONDAY', 'TUESDAY', 'WEDNESDAY', 'THURSDAY', 'FRIDAY', 'SATURDAY'),
+                  Enum(
+                    'SUNDAY',
+                    'MONDAY',
+                    'TUESDAY',
+                    'WEDNESDAY',
+                    'THURSDAY',
+                    'FRIDAY',
+                    'SATURDAY',
+                  ),
                 ),
               ),
             ),
@@ -206,9 +216,7 @@ export function checkConfig(value: unknown, source = 'config'): ConfigFile {
     .sort((a, b) => b.instancePath.length - a.instancePath.length)[0];
   const path = worst?.instancePath || '/';
   const extra =
-    worst?.keyword === 'additionalProperties'
-      ? ` (unknown: ${(worst.params as { additionalProperties?: string[] }).additionalProperties?.join(', ')})`
-      : '';
+    worst?.keyword === 'additionalProperties' ? ` (unknown: ${unknownKeys(worst.params)})` : '';
   throw new ConfigError(`${source}: ${path}: ${worst?.message ?? 'is not valid'}${extra}`);
 }
 
@@ -226,4 +234,8 @@ export function readConfigFile(path: string): ConfigFile {
     throw new ConfigError(`${path}: is not valid JSON: ${(error as Error).message}`);
   }
   return checkConfig(value, path);
+}
+
+function unknownKeys(params: unknown): string {
+  return ((params as { additionalProperties?: string[] }).additionalProperties ?? []).join(', ');
 }

@@ -63,7 +63,11 @@ export class Engine {
 
   async startRun(request: StartRequest): Promise<BuildRunRow> {
     const run = await startBuildRun(
-      { store: this.#store, mirror: this.mirror, refreshReferences: (r) => this.refreshReferences(r) },
+      {
+        store: this.#store,
+        mirror: this.mirror,
+        refreshReferences: (r) => this.refreshReferences(r),
+      },
       request,
     );
     this.#runner?.notify();

@@ -47,7 +47,8 @@ export class ActionLog {
     const now = Date.now();
     if (!this.#stepStarted.has(step)) this.#stepStarted.set(step, now);
     const elapsed = ((now - this.#stepStarted.get(step)!) / 1000).toFixed(3);
-    const line = `[+${elapsed}s]${stream === 'stderr' ? ' !' : stream === 'system' ? ' #' : ''} ${text}\n`;
+    const mark = stream === 'stderr' ? ' !' : stream === 'system' ? ' #' : '';
+    const line = `[+${elapsed}s]${mark} ${text}\n`;
 
     this.#bytes += line.length * 2;
     if (this.#bytes > this.#config.capBytes) {
@@ -73,10 +74,12 @@ export class ActionLog {
 
   async close(): Promise<void> {
     const all = [...this.#streams.values(), ...(this.#all ? [this.#all] : [])];
-    await Promise.all(all.map(async (s) => {
-      s.end();
-      await once(s, 'close');
-    }));
+    await Promise.all(
+      all.map(async (s) => {
+        s.end();
+        await once(s, 'close');
+      }),
+    );
   }
 
   /** Zips every log file of the action into `zipPath`, under `folder/` inside the archive. */

@@ -29,9 +29,9 @@ const LOCAL: Destination = { deviceName: 'Local machine', osVersion: '' };
  *
  * Understands the shapes node's junit reporter, pytest, jest-junit, xcpretty,
  * xcbeautify and SwiftPM write. The class comes from `classname`, else from the
- * enclosing `<testsuite>`; the destination is 'Local machine'. A report that is not well-formed XML, or whose root is not
- * `<testsuites>`/`<testsuite>`, rejects with an Error that says where; results
- * emitted before that point stand.
+ * enclosing `<testsuite>`; the destination is 'Local machine'. A report that is
+ * not well-formed XML, or whose root is not `<testsuites>`/`<testsuite>`,
+ * rejects with an Error that says where; results emitted before that stand.
  *
  * @example
  * await parseJUnitXml(createReadStream('build/junit.xml'), emitter);

@@ -10,7 +10,13 @@ export type SwiftTestingLine =
       duration: number | null;
     }
   | { kind: 'skipped'; test: string; reason: string | null }
-  | { kind: 'issue'; test: string; known: boolean; message: string; fileSource: FileLocation | null }
+  | {
+      kind: 'issue';
+      test: string;
+      known: boolean;
+      message: string;
+      fileSource: FileLocation | null;
+    }
   | { kind: 'detail'; text: string }
   | { kind: 'other' };
 
@@ -25,7 +31,8 @@ const NAME = String.raw`(".*?"|\S+)`;
 
 const STARTED = new RegExp(String.raw`^(Test|Suite) ${NAME} started\.$`);
 const ENDED = new RegExp(
-  String.raw`^(Test|Suite) ${NAME} (passed|failed) after (\d+(?:\.\d+)?) seconds?(?: with (.*))?\.$`,
+  String.raw`^(Test|Suite) ${NAME} (passed|failed) after (\d+(?:\.\d+)?) seconds?` +
+    String.raw`(?: with (.*))?\.$`,
 );
 const SKIPPED = new RegExp(String.raw`^(Test|Suite) ${NAME} skipped(?:: "(.*)"|\.)?$`);
 const ISSUE = new RegExp(
@@ -45,7 +52,8 @@ export function parseSwiftTestingLine(line: string): SwiftTestingLine | undefine
   let match = STARTED.exec(body);
   if (match !== null) {
     const name = unquote(match[2]!);
-    return match[1] === 'Suite' ? { kind: 'suite-started', suite: name } : { kind: 'started', test: name };
+    if (match[1] === 'Suite') return { kind: 'suite-started', suite: name };
+    return { kind: 'started', test: name };
   }
 
   match = ENDED.exec(body);
@@ -53,9 +61,9 @@ export function parseSwiftTestingLine(line: string): SwiftTestingLine | undefine
     const name = unquote(match[2]!);
     if (match[1] === 'Suite') return { kind: 'suite-ended', suite: name };
 
-    const issues = match[5] ?? '';
-    const status =
-      match[3] === 'failed' ? 'FAILURE' : /known issue/.test(issues) ? 'EXPECTED_FAILURE' : 'SUCCESS';
+    // Passing with only known issues is Swift Testing's expected failure.
+    const knownIssues = /known issue/.test(match[5] ?? '');
+    const status = match[3] === 'failed' ? 'FAILURE' : knownIssues ? 'EXPECTED_FAILURE' : 'SUCCESS';
     return { kind: 'finished', test: name, status, duration: Number(match[4]) };
   }
 
@@ -68,7 +76,8 @@ export function parseSwiftTestingLine(line: string): SwiftTestingLine | undefine
 
   match = ISSUE.exec(body);
   if (match !== null) {
-    const fileSource = match[3] === undefined ? null : { path: match[3], lineNumber: Number(match[4]) };
+    const path = match[3];
+    const fileSource = path === undefined ? null : { path, lineNumber: Number(match[4]) };
     const known = match[2] !== undefined;
     return { kind: 'issue', test: unquote(match[1]!), known, message: match[5]!, fileSource };
   }

@@ -132,9 +132,11 @@ export class TestOutputParser {
         if (this.#running.get(line.destination) === entry) this.#running.delete(line.destination);
         break;
       }
-      case 'failure':
-        this.#pending = this.#xctestEntry(line.test).addFailure(line.message, line.fileSource) ?? null;
+      case 'failure': {
+        const entry = this.#xctestEntry(line.test);
+        this.#pending = entry.addFailure(line.message, line.fileSource) ?? null;
         break;
+      }
       case 'skip-reason':
         this.#xctestEntry(line.test).skip(line.reason, line.fileSource);
         break;
@@ -207,14 +209,18 @@ export class TestOutputParser {
   }
 
   #onRestart(test: { className: string; name: string } | null): void {
+    const named = test === null ? undefined : this.#table.find(test.className, test.name);
     let found = false;
     for (const [destination, entry] of this.#running) {
-      if (test !== null && (entry.className !== test.className || entry.name !== test.name)) continue;
+      if (test !== null && entry !== named) continue;
       entry.crash(destination, RESTARTED);
       this.#running.delete(destination);
       found = true;
     }
-    if (!found && test !== null) this.#table.entry(test.className, test.name).crash(null, RESTARTED);
+    // In parallel runs xcodebuild prints no "started" lines to find the test by.
+    if (!found && test !== null) {
+      this.#table.entry(test.className, test.name).crash(null, RESTARTED);
+    }
   }
 
   // A trap or UI assertion names no test; it belongs to the one running, if only one

@@ -18,7 +18,12 @@ export type XCTestLine =
       destination: string;
     }
   | { kind: 'failure'; test: XCTestName; message: string; fileSource: FileLocation | null }
-  | { kind: 'skip-reason'; test: XCTestName; reason: string | null; fileSource: FileLocation | null }
+  | {
+      kind: 'skip-reason';
+      test: XCTestName;
+      reason: string | null;
+      fileSource: FileLocation | null;
+    }
   | { kind: 'restart'; test: XCTestName | null }
   | { kind: 'launch'; destination: string }
   | { kind: 'runtime-failure'; message: string; fileSource: FileLocation | null }
@@ -28,8 +33,10 @@ export type XCTestLine =
 // A bracketed name, or a dotted one: a bare word after `error:` is a compiler message.
 const TEST = String.raw`([-+]\[[^\]]+\]|[^\s':]+[./][^\s':]+)`;
 const CASE_STARTED = /^Test [Cc]ase '([^']+)' started(?: on '(.+)')?(?:\.$| at |$)/;
-const CASE_FINISHED =
-  /^Test [Cc]ase '([^']+)' (passed|failed|skipped)(?: on '(.+?)')?(?: \((\d+(?:\.\d+)?) seconds\))?\.?$/;
+const CASE_FINISHED = new RegExp(
+  String.raw`^Test [Cc]ase '([^']+)' (passed|failed|skipped)(?: on '(.+?)')?` +
+    String.raw`(?: \((\d+(?:\.\d+)?) seconds\))?\.?$`,
+);
 // macOS: `/p/File.swift:42: error: -[Mod.Class testFoo] : XCTAssertTrue failed`
 // Linux: `/p/File.swift:42: error: Class.testFoo : XCTAssertTrue failed`
 const FAILURE = new RegExp(
@@ -42,8 +49,15 @@ const RESTART =
   /^Restarting after unexpected exit, crash, or test timeout(?: in ([^;]+?))?(?:;.*)?$/;
 // A test process starting up: what was still running before it has died.
 const LAUNCH = /^Test [Ss]uite '(?:All tests|Selected tests|[^']+\.xctest)' started(?: on '(.+)')?/;
-const OTHER =
-  /^(?:Test [Ss]uite '[^']*' (?:started|passed|failed|finished)|\s*Executed \d+ tests?, |Test session results|Testing (?:started|passed|failed|cancelled)\b|\*\* TEST )/;
+const OTHER = new RegExp(
+  [
+    String.raw`^Test [Ss]uite '[^']*' (?:started|passed|failed|finished)`,
+    String.raw`^\s*Executed \d+ tests?, `,
+    String.raw`^Test session results`,
+    String.raw`^Testing (?:started|passed|failed|cancelled)\b`,
+    String.raw`^\*\* TEST `,
+  ].join('|'),
+);
 // Swift runtime traps: `File.swift:12: Fatal error: Unexpectedly found nil ...`
 const FATAL_ERROR = /^(?:(.+?):(\d+): )?Fatal error(?:: (.*))?$/;
 // UI tests report assertions from inside an activity: `    t =  1.23s Assertion Failure: ...`
@@ -57,7 +71,8 @@ export function parseXCTestLine(line: string): XCTestLine | undefined {
   if (match !== null) {
     const test = parseXCTestName(match[3]!);
     if (test === undefined) return undefined;
-    return { kind: 'failure', test, message: match[4]!, fileSource: location(match[1]!, match[2]!) };
+    const fileSource = location(match[1]!, match[2]!);
+    return { kind: 'failure', test, message: match[4]!, fileSource };
   }
 
   match = SKIP_REASON.exec(line);
@@ -70,18 +85,21 @@ export function parseXCTestLine(line: string): XCTestLine | undefined {
 
   match = RESTART.exec(line);
   if (match !== null) {
-    return { kind: 'restart', test: match[1] === undefined ? null : parseXCTestName(match[1]) ?? null };
+    const test = match[1] === undefined ? undefined : parseXCTestName(match[1]);
+    return { kind: 'restart', test: test ?? null };
   }
 
   match = FATAL_ERROR.exec(line);
   if (match !== null) {
     const fileSource = match[1] === undefined ? null : location(match[1], match[2]!);
-    return { kind: 'runtime-failure', message: `Fatal error: ${match[3] ?? ''}`.trim(), fileSource };
+    const message = `Fatal error: ${match[3] ?? ''}`.trim();
+    return { kind: 'runtime-failure', message, fileSource };
   }
 
   match = UI_ASSERTION.exec(line);
   if (match !== null) {
-    return { kind: 'runtime-failure', message: match[3]!, fileSource: location(match[1]!, match[2]!) };
+    const fileSource = location(match[1]!, match[2]!);
+    return { kind: 'runtime-failure', message: match[3]!, fileSource };
   }
 
   if (line === 'Failing tests:') return { kind: 'failing-tests' };
@@ -125,7 +143,8 @@ export function parseXCTestName(printed: string): XCTestName | undefined {
     const qualifiedClass = bracketed[1]!;
     const swift = qualifiedClass.includes('.');
     const method = bracketed[2]!;
-    return { className: lastComponent(qualifiedClass), name: swift ? `${method}()` : method, bracketed: true };
+    const name = swift ? `${method}()` : method;
+    return { className: lastComponent(qualifiedClass), name, bracketed: true };
   }
 
   const paren = printed.indexOf('(');

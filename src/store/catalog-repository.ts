@@ -91,7 +91,9 @@ export class CatalogRepository {
 
   // -- repositories --------------------------------------------------------
 
-  async upsertRepository(input: Omit<RepositoryRow, 'id' | 'last_accessed_date'>): Promise<RepositoryRow> {
+  async upsertRepository(
+    input: Omit<RepositoryRow, 'id' | 'last_accessed_date'>,
+  ): Promise<RepositoryRow> {
     const existing = await this.#db
       .selectFrom('repositories')
       .selectAll()
@@ -239,7 +241,10 @@ export class CatalogRepository {
     return this.#db.selectFrom('git_references').selectAll().where('id', 'in', ids).execute();
   }
 
-  referenceByName(repositoryId: string, canonicalName: string): Promise<GitReferenceRow | undefined> {
+  referenceByName(
+    repositoryId: string,
+    canonicalName: string,
+  ): Promise<GitReferenceRow | undefined> {
     return this.#db
       .selectFrom('git_references')
       .selectAll()

@@ -55,7 +55,11 @@ export class KeyRepository implements KeyLookup {
 
   /** The issuer id shared by this server's keys, made once. */
   async issuerId(): Promise<string | undefined> {
-    const row = await this.#db.selectFrom('api_keys').select('issuer_id').limit(1).executeTakeFirst();
+    const row = await this.#db
+      .selectFrom('api_keys')
+      .select('issuer_id')
+      .limit(1)
+      .executeTakeFirst();
     return row?.issuer_id;
   }
 }

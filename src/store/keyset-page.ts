@@ -45,8 +45,14 @@ export async function keysetPage<T extends Table>(
       eb.or([eb(col, cmp, value), eb.and([eb(col, '=', value), eb('id', cmp, id)])]),
     );
   }
-  const rows = (await q.orderBy(col, dir).orderBy('id', dir).limit(page.limit + 1).execute()) as any[];
-  const countRow = await base().select((eb: any) => eb.fn.countAll().as('n')).executeTakeFirst();
+  const rows = (await q
+    .orderBy(col, dir)
+    .orderBy('id', dir)
+    .limit(page.limit + 1)
+    .execute()) as any[];
+  const countRow = await base()
+    .select((eb: any) => eb.fn.countAll().as('n'))
+    .executeTakeFirst();
   const total = Number(countRow?.n ?? 0);
 
   const more = rows.length > page.limit;

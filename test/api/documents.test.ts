@@ -52,11 +52,20 @@ describe('JSON:API documents as App Store Connect writes them', () => {
     assert.equal(a.clean, false);
     assert.equal(a.actions.length, 2);
     assert.deepEqual(Object.keys(a.actions[0]).sort(), [
-      'actionType', 'buildDistributionAudience', 'destination', 'isRequiredToPass', 'name',
-      'platform', 'scheme', 'testConfiguration',
+      'actionType',
+      'buildDistributionAudience',
+      'destination',
+      'isRequiredToPass',
+      'name',
+      'platform',
+      'scheme',
+      'testConfiguration',
     ]);
     assert.equal(a.actions[1].testConfiguration, null);
-    assert.deepEqual(doc.data.relationships.repository.data, { type: 'scmRepositories', id: ids.repository.id });
+    assert.deepEqual(doc.data.relationships.repository.data, {
+      type: 'scmRepositories',
+      id: ids.repository.id,
+    });
     assert.equal(doc.included.length, 1);
     assert.equal(doc.included[0].type, 'scmRepositories');
     assert.equal(doc.included[0].attributes.repositoryName, 'repo');
@@ -71,28 +80,43 @@ describe('JSON:API documents as App Store Connect writes them', () => {
       doc.links.self,
       `${h.stratus.url}/v1/ciProducts/${ids.product.id}?fields%5BciProducts%5D=name%2Cworkflows&include=primaryRepositories`,
     );
-    const withRepos = await h.api.get(`/v1/ciProducts/${ids.product.id}?include=primaryRepositories`);
-    assert.deepEqual(withRepos.data.relationships.primaryRepositories.meta, { paging: { total: 1, limit: 50 } });
+    const withRepos = await h.api.get(
+      `/v1/ciProducts/${ids.product.id}?include=primaryRepositories`,
+    );
+    assert.deepEqual(withRepos.data.relationships.primaryRepositories.meta, {
+      paging: { total: 1, limit: 50 },
+    });
     assert.equal(withRepos.included[0].id, ids.repository.id);
   });
 
   test('git references page with opaque cursors to the end, next only when a page follows', async () => {
-    for (let i = 0; i < 7; i++) execFileSync('git', ['branch', `feature/${i}`], { cwd: h.repoPath });
+    for (let i = 0; i < 7; i++)
+      execFileSync('git', ['branch', `feature/${i}`], { cwd: h.repoPath });
     await settle();
     const first = await h.api.get(`/v1/scmRepositories/${ids.repository.id}/gitReferences?limit=3`);
     assert.equal(first.data.length, 3);
     assert.equal(first.meta.paging.total, 9);
     assert.equal(first.meta.paging.limit, 3);
     assert.match(first.links.next, /\?cursor=[A-Za-z0-9_-]+&limit=3$/);
-    assert.equal(first.meta.paging.nextCursor, new URL(first.links.next).searchParams.get('cursor'));
+    assert.equal(
+      first.meta.paging.nextCursor,
+      new URL(first.links.next).searchParams.get('cursor'),
+    );
     const all = await h.api.all(`/v1/scmRepositories/${ids.repository.id}/gitReferences?limit=3`);
     assert.equal(all.length, 9);
     assert.equal(new Set(all.map((r) => r.id)).size, 9);
-    const last = await h.api.get(`/v1/scmRepositories/${ids.repository.id}/gitReferences?limit=200`);
+    const last = await h.api.get(
+      `/v1/scmRepositories/${ids.repository.id}/gitReferences?limit=200`,
+    );
     assert.equal(last.links.next, undefined);
     assert.equal(last.meta.paging.nextCursor, undefined);
     const tag = all.find((r) => r.attributes.canonicalName === 'refs/tags/v1.0');
-    assert.deepEqual(tag.attributes, { name: 'v1.0', canonicalName: 'refs/tags/v1.0', isDeleted: false, kind: 'TAG' });
+    assert.deepEqual(tag.attributes, {
+      name: 'v1.0',
+      canonicalName: 'refs/tags/v1.0',
+      isDeleted: false,
+      kind: 'TAG',
+    });
   });
 
   test('a deleted branch stays listed with isDeleted true', async () => {
@@ -101,20 +125,40 @@ describe('JSON:API documents as App Store Connect writes them', () => {
     await h.api.all(`/v1/scmRepositories/${ids.repository.id}/gitReferences?limit=200`);
     execFileSync('git', ['branch', '-D', 'short-lived'], { cwd: h.repoPath });
     await settle();
-    const refs = await h.api.all(`/v1/scmRepositories/${ids.repository.id}/gitReferences?limit=200`);
+    const refs = await h.api.all(
+      `/v1/scmRepositories/${ids.repository.id}/gitReferences?limit=200`,
+    );
     const gone = refs.find((r) => r.attributes.name === 'short-lived');
     assert.equal(gone.attributes.isDeleted, true);
   });
 
   const errorCases: [string, string, number, string, string][] = [
     ['unknown parameter', '/v1/ciProducts?bogus=1', 400, 'PARAMETER_ERROR.ILLEGAL', 'bogus'],
-    ['sort where none is declared', '/v1/ciProducts?sort=name', 400, 'PARAMETER_ERROR.ILLEGAL', 'sort'],
-    ['unknown field name', '/v1/ciProducts?fields[ciProducts]=status', 400, 'PARAMETER_ERROR.INVALID', 'fields[ciProducts]'],
+    [
+      'sort where none is declared',
+      '/v1/ciProducts?sort=name',
+      400,
+      'PARAMETER_ERROR.ILLEGAL',
+      'sort',
+    ],
+    [
+      'unknown field name',
+      '/v1/ciProducts?fields[ciProducts]=status',
+      400,
+      'PARAMETER_ERROR.INVALID',
+      'fields[ciProducts]',
+    ],
     ['unknown include', '/v1/ciProducts?include=builds', 400, 'PARAMETER_ERROR.INVALID', 'include'],
     ['limit over the maximum', '/v1/ciProducts?limit=201', 400, 'PARAMETER_ERROR.INVALID', 'limit'],
     ['limit not a number', '/v1/ciProducts?limit=ten', 400, 'PARAMETER_ERROR.INVALID', 'limit'],
     ['limit zero', '/v1/ciProducts?limit=0', 400, 'PARAMETER_ERROR.INVALID', 'limit'],
-    ['bad filter value', '/v1/ciProducts?filter[productType]=GAME', 400, 'PARAMETER_ERROR.INVALID', 'filter[productType]'],
+    [
+      'bad filter value',
+      '/v1/ciProducts?filter[productType]=GAME',
+      400,
+      'PARAMETER_ERROR.INVALID',
+      'filter[productType]',
+    ],
     ['forged cursor', '/v1/ciProducts?cursor=!!', 400, 'PARAMETER_ERROR.INVALID', 'cursor'],
   ];
   for (const [name, path, status, code, parameter] of errorCases) {
@@ -149,7 +193,9 @@ describe('JSON:API documents as App Store Connect writes them', () => {
     const body = await bare.json();
     assert.equal(body.errors[0].code, 'NOT_AUTHORIZED');
     assert.equal(body.errors[0].status, '401');
-    const forged = await fetch(`${h.stratus.url}/v1/ciProducts`, { headers: { authorization: 'Bearer a.b.c' } });
+    const forged = await fetch(`${h.stratus.url}/v1/ciProducts`, {
+      headers: { authorization: 'Bearer a.b.c' },
+    });
     assert.equal(forged.status, 401);
     assert.equal(forged.headers.get('content-type'), 'application/json');
   });

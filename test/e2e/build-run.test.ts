@@ -40,7 +40,11 @@ describe('a real build, started and read back over the API', () => {
   before(async () => {
     h = await startHarness({ runners: 1 });
     const ids = await discover(h.api);
-    const started = await h.api.request('POST', '/v1/ciBuildRuns', startBody(ids.workflow.id, ids.ref('refs/heads/main').id));
+    const started = await h.api.request(
+      'POST',
+      '/v1/ciBuildRuns',
+      startBody(ids.workflow.id, ids.ref('refs/heads/main').id),
+    );
     assert.equal(started.status, 201);
     run = await waitForRun(h.api, started.json.data.id);
     actions = await h.api.all(`/v1/ciBuildRuns/${run.id}/actions`);
@@ -52,13 +56,23 @@ describe('a real build, started and read back over the API', () => {
     assert.equal(a.executionProgress, 'COMPLETE');
     assert.equal(a.completionStatus, 'FAILED');
     assert.ok(a.createdDate <= a.startedDate && a.startedDate <= a.finishedDate);
-    assert.deepEqual(a.issueCounts, { analyzerWarnings: 0, errors: a.issueCounts.errors, testFailures: 1, warnings: 2 });
+    assert.deepEqual(a.issueCounts, {
+      analyzerWarnings: 0,
+      errors: a.issueCounts.errors,
+      testFailures: 1,
+      warnings: 2,
+    });
   });
 
   test('the build action succeeds with the compiler warning as a WARNING issue', async () => {
     const build = actions.find((x) => x.attributes.actionType === 'BUILD');
     assert.equal(build.attributes.completionStatus, 'SUCCEEDED');
-    assert.deepEqual(build.attributes.issueCounts, { analyzerWarnings: 0, errors: 0, testFailures: 0, warnings: 1 });
+    assert.deepEqual(build.attributes.issueCounts, {
+      analyzerWarnings: 0,
+      errors: 0,
+      testFailures: 0,
+      warnings: 1,
+    });
     const issues = await h.api.all(`/v1/ciBuildActions/${build.id}/issues`);
     assert.equal(issues.length, 1);
     assert.equal(issues[0].attributes.issueType, 'WARNING');
@@ -84,12 +98,16 @@ describe('a real build, started and read back over the API', () => {
     assert.equal(run.attributes.issueCounts.warnings, sum);
   });
 
-  test('each action has a LOG_BUNDLE downloadable without a token, holding the hooks\' output', async () => {
+  test("each action has a LOG_BUNDLE downloadable without a token, holding the hooks' output", async () => {
     for (const action of actions) {
-      const [artifact] = (await h.api.all(`/v1/ciBuildActions/${action.id}/artifacts`))
-        .filter((x) => x.attributes.fileType === 'LOG_BUNDLE');
+      const [artifact] = (await h.api.all(`/v1/ciBuildActions/${action.id}/artifacts`)).filter(
+        (x) => x.attributes.fileType === 'LOG_BUNDLE',
+      );
       assert.ok(artifact, `no log bundle for ${action.attributes.name}`);
-      assert.equal(artifact.attributes.fileName, `Greeter Build 1 Logs for ${action.attributes.name}.zip`);
+      assert.equal(
+        artifact.attributes.fileName,
+        `Greeter Build 1 Logs for ${action.attributes.name}.zip`,
+      );
       const response = await fetch(artifact.attributes.downloadUrl);
       assert.equal(response.status, 200);
       const bytes = Buffer.from(await response.arrayBuffer());
@@ -111,10 +129,14 @@ describe('a real build, started and read back over the API', () => {
   });
 
   test('includes from a run reach its workflow, product and reference', async () => {
-    const doc = await h.api.get(`/v1/ciBuildRuns/${run.id}?include=workflow,product,sourceBranchOrTag&fields[ciWorkflows]=name`);
+    const doc = await h.api.get(
+      `/v1/ciBuildRuns/${run.id}?include=workflow,product,sourceBranchOrTag&fields[ciWorkflows]=name`,
+    );
     const types = doc.included.map((r: any) => r.type).sort();
     assert.deepEqual(types, ['ciProducts', 'ciWorkflows', 'scmGitReferences']);
-    assert.deepEqual(doc.included.find((r: any) => r.type === 'ciWorkflows').attributes, { name: 'CI' });
+    assert.deepEqual(doc.included.find((r: any) => r.type === 'ciWorkflows').attributes, {
+      name: 'CI',
+    });
     assert.ok(doc.data.relationships.workflow.data.id);
     const back = await h.api.get(`/v1/ciBuildActions/${actions[0].id}/buildRun`);
     assert.equal(back.data.id, run.id);

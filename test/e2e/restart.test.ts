@@ -11,8 +11,22 @@ const bin = fileURLToPath(new URL('../../bin/stratus.js', import.meta.url));
 function serve(h: Harness): Promise<{ child: ChildProcess; url: string }> {
   const child = spawn(
     process.execPath,
-    [bin, 'serve', '--data', h.dataDir, '--config', h.configPath, '--port', '0',
-      '--lease-seconds', '2', '--runners', '1', '--log-level', 'warn'],
+    [
+      bin,
+      'serve',
+      '--data',
+      h.dataDir,
+      '--config',
+      h.configPath,
+      '--port',
+      '0',
+      '--lease-seconds',
+      '2',
+      '--runners',
+      '1',
+      '--log-level',
+      'warn',
+    ],
     { stdio: ['ignore', 'pipe', 'pipe'] },
   );
   return new Promise((resolve, reject) => {
@@ -22,7 +36,9 @@ function serve(h: Harness): Promise<{ child: ChildProcess; url: string }> {
       const m = /serving the App Store Connect API at (http:\/\/\S+)\/v1/.exec(out);
       if (m) resolve({ child, url: m[1]! });
     });
-    child.stderr!.on('data', (chunk) => { out += chunk; });
+    child.stderr!.on('data', (chunk) => {
+      out += chunk;
+    });
     child.on('exit', (code) => reject(new Error(`server exited with ${code}: ${out}`)));
   });
 }
@@ -48,7 +64,11 @@ describe('a server killed with SIGKILL loses no run', () => {
   after(async () => {
     child?.kill('SIGKILL');
     // The killed server's build step was in its own process group and outlives it.
-    try { execFileSync('pkill', ['-f', 'sleep 47']); } catch { /* none left */ }
+    try {
+      execFileSync('pkill', ['-f', 'sleep 47']);
+    } catch {
+      /* none left */
+    }
     await h.close().catch(() => {});
   });
 
@@ -58,8 +78,20 @@ describe('a server killed with SIGKILL loses no run', () => {
     let api = new AscFetch(first.url, { ...h.key, privateKeyPem: h.privateKeyPem });
     const slow = await discover(api, 'Slow');
     const ci = await discover(api, 'CI');
-    const slowRun = (await api.request('POST', '/v1/ciBuildRuns', startBody(slow.workflow.id, slow.ref('refs/heads/main').id))).json.data;
-    const queued = (await api.request('POST', '/v1/ciBuildRuns', startBody(ci.workflow.id, ci.ref('refs/heads/main').id))).json.data;
+    const slowRun = (
+      await api.request(
+        'POST',
+        '/v1/ciBuildRuns',
+        startBody(slow.workflow.id, slow.ref('refs/heads/main').id),
+      )
+    ).json.data;
+    const queued = (
+      await api.request(
+        'POST',
+        '/v1/ciBuildRuns',
+        startBody(ci.workflow.id, ci.ref('refs/heads/main').id),
+      )
+    ).json.data;
 
     for (let i = 0; i < 200; i++) {
       const [action] = await api.all(`/v1/ciBuildRuns/${slowRun.id}/actions`);

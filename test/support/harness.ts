@@ -62,7 +62,9 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const privateKeyPem = readFileSync(key.privateKeyPath, 'utf8');
 
   const open = async (extra?: Record<string, string>) => {
-    const s = await startStratus(loadSettings(flagsFor(extra), {}), { logger: pino({ level: 'silent' }) });
+    const s = await startStratus(loadSettings(flagsFor(extra), {}), {
+      logger: pino({ level: 'silent' }),
+    });
     return { s, api: new AscFetch(s.url, { ...key, privateKeyPem }) };
   };
   let { s: stratus, api } = await open();
@@ -97,7 +99,8 @@ export async function discover(api: AscFetch, workflowName = 'CI') {
   const workflow = workflows.find((w) => w.attributes.name === workflowName);
   const repository = (await api.get(`/v1/ciWorkflows/${workflow.id}/repository`)).data;
   const refs = await api.all(`/v1/scmRepositories/${repository.id}/gitReferences?limit=200`);
-  const ref = (canonicalName: string) => refs.find((r) => r.attributes.canonicalName === canonicalName);
+  const ref = (canonicalName: string) =>
+    refs.find((r) => r.attributes.canonicalName === canonicalName);
   return { product, workflow, repository, refs, ref };
 }
 
@@ -120,7 +123,8 @@ export async function waitForRun(api: AscFetch, runId: string, timeoutMs = 120_0
   for (;;) {
     const run = (await api.get(`/v1/ciBuildRuns/${runId}`)).data;
     if (run.attributes.executionProgress === 'COMPLETE') return run;
-    if (Date.now() > until) throw new Error(`run ${runId} still ${run.attributes.executionProgress}`);
+    if (Date.now() > until)
+      throw new Error(`run ${runId} still ${run.attributes.executionProgress}`);
     await new Promise((r) => setTimeout(r, 200));
   }
 }

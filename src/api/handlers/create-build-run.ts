@@ -18,7 +18,8 @@ export async function createBuildRun(
 ): Promise<{ document: unknown; location: string }> {
   const root = expectObject(body, '', 'The request body');
   refuseUnknownKeys(root, ['data'], '');
-  if (!('data' in root)) throw entityUnprocessable("The request body needs a 'data' object.", '/data');
+  if (!('data' in root))
+    throw entityUnprocessable("The request body needs a 'data' object.", '/data');
   const data = expectObject(root.data, '/data', "The body's 'data'");
   refuseUnknownKeys(data, ['type', 'attributes', 'relationships'], '/data');
   if (data.type !== 'ciBuildRuns') {
@@ -29,7 +30,11 @@ export async function createBuildRun(
   if (data.attributes !== undefined) {
     const attributes = expectObject(data.attributes, '/data/attributes', 'The attributes');
     refuseUnknownKeys(attributes, ['clean'], '/data/attributes');
-    if (attributes.clean !== undefined && attributes.clean !== null && typeof attributes.clean !== 'boolean') {
+    if (
+      attributes.clean !== undefined &&
+      attributes.clean !== null &&
+      typeof attributes.clean !== 'boolean'
+    ) {
       throw entityUnprocessable("'clean' must be true, false or null.", '/data/attributes/clean');
     }
     clean = (attributes.clean as boolean | null | undefined) ?? null;
@@ -41,7 +46,10 @@ export async function createBuildRun(
       : expectObject(data.relationships, '/data/relationships', 'The relationships');
   refuseUnknownKeys(relationships, Object.keys(relationshipTypes), '/data/relationships');
   const ids = Object.fromEntries(
-    Object.entries(relationshipTypes).map(([name, type]) => [name, relationshipId(relationships, name, type)]),
+    Object.entries(relationshipTypes).map(([name, type]) => [
+      name,
+      relationshipId(relationships, name, type),
+    ]),
   ) as Record<keyof typeof relationshipTypes, string | null>;
 
   const run = await ctx.engine.startRun({

@@ -11,7 +11,8 @@ export function parseJsonBody(contentType: string | undefined, raw: unknown): un
   const type = (contentType ?? '').split(';')[0]!.trim().toLowerCase();
   if (type !== 'application/json') throw unsupportedMediaType(contentType ?? '(none)');
   const text = Buffer.isBuffer(raw) ? raw.toString('utf8') : typeof raw === 'string' ? raw : '';
-  if (text.trim() === '') throw entityInvalid('The request body is empty; send a JSON document with a data object.');
+  if (text.trim() === '')
+    throw entityInvalid('The request body is empty; send a JSON document with a data object.');
   try {
     return JSON.parse(text);
   } catch (error) {
@@ -40,11 +41,7 @@ export function refuseUnknownKeys(object: Json, allowed: readonly string[], poin
 }
 
 /** A relationship member `{ "data": { "type": T, "id": "…" } }`; returns the id. */
-export function relationshipId(
-  relationships: Json,
-  name: string,
-  type: string,
-): string | null {
+export function relationshipId(relationships: Json, name: string, type: string): string | null {
   const pointer = `/data/relationships/${name}`;
   if (!(name in relationships)) return null;
   const rel = expectObject(relationships[name], pointer, `The relationship '${name}'`);
@@ -58,7 +55,10 @@ export function relationshipId(
     );
   }
   if (typeof data.id !== 'string' || data.id === '') {
-    throw entityUnprocessable(`The '${name}' relationship needs a string id.`, `${pointer}/data/id`);
+    throw entityUnprocessable(
+      `The '${name}' relationship needs a string id.`,
+      `${pointer}/data/id`,
+    );
   }
   return data.id;
 }

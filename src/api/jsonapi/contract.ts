@@ -51,7 +51,7 @@ export interface Operation {
 
 export interface RelationshipShape {
   toMany: boolean;
-  /** The contract gives the relationship `links` (shown always) or only `data` (shown when included). */
+  /** The contract gives it `links` (always shown) or only `data` (shown when included). */
   links: boolean;
   meta: boolean;
   targetType: string;
@@ -64,7 +64,10 @@ export interface ResourceShape {
 }
 
 function resolve(ref: string): Json {
-  return ref.replace(/^#\//, '').split('/').reduce((node: Json, key) => node[key], document);
+  return ref
+    .replace(/^#\//, '')
+    .split('/')
+    .reduce((node: Json, key) => node[key], document);
 }
 
 function deref(schema: Json): Json {
@@ -79,7 +82,7 @@ function typeOfResourceSchema(schema: Json): string | null {
 function compileParameter(p: Json): ParameterRule {
   const schema = deref(p.schema) ?? {};
   const list = schema.type === 'array';
-  const item = list ? deref(schema.items) ?? {} : schema;
+  const item = list ? (deref(schema.items) ?? {}) : schema;
   return {
     name: p.name,
     values: Array.isArray(item.enum) ? item.enum : null,
@@ -142,7 +145,7 @@ function compileResources(): Map<string, ResourceShape> {
         toMany,
         links: Boolean(props.links),
         meta: Boolean(props.meta),
-        targetType: dataItem ? typeOfResourceSchema(dataItem) ?? '' : '',
+        targetType: dataItem ? (typeOfResourceSchema(dataItem) ?? '') : '',
       });
     }
     shapes.set(type, { type, attributes, relationships });
@@ -177,8 +180,7 @@ const linkOnlyTargets: Record<string, string> = {
 for (const op of operations) {
   if (!op.relationship || !op.dataType) continue;
   const shape = resourceShapes.get(op.ownerType)?.relationships.get(op.relationship) as
-    | RelationshipShape
-    | undefined;
+    RelationshipShape | undefined;
   if (shape && !shape.targetType) shape.targetType = op.dataType;
   if (shape && op.kind === 'getToManyRelated') shape.toMany = true;
 }

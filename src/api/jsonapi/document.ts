@@ -52,7 +52,10 @@ function definition(ctx: Ctx, type: string): ResourceDefinition {
 /** Related data gathered for `include`, per primary resource and relationship. */
 interface Inclusion {
   /** `${type}:${id}` of primary → relationship → identifiers (array for to-many) */
-  linkage: Map<string, Map<string, Identifier | null | { items: Identifier[]; total: number; limit: number }>>;
+  linkage: Map<
+    string,
+    Map<string, Identifier | null | { items: Identifier[]; total: number; limit: number }>
+  >;
   rows: Map<string, { def: ResourceDefinition; row: unknown }>;
 }
 

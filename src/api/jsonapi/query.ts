@@ -47,14 +47,22 @@ export function parseQuery(operation: Operation, search: string): ParsedQuery {
     parsed.pairs.push([name, value]);
     try {
       if (seen.has(name)) {
-        throw parameterInvalid(name, `The parameter '${name}' is given more than once; give it once with a comma-separated list.`);
+        throw parameterInvalid(
+          name,
+          `The parameter '${name}' is given more than once; give it once, ` +
+            'with a comma-separated list.',
+        );
       }
       seen.add(name);
 
       if (name === 'cursor' && pageable) {
         parsed.after = decodeCursor(value);
         if (!parsed.after) {
-          throw parameterInvalid(name, `'${value}' is not a valid cursor; use the links.next URL of the previous page as it is.`);
+          throw parameterInvalid(
+            name,
+            `'${value}' is not a valid cursor; ` +
+              'use the links.next URL of the previous page as it is.',
+          );
         }
         continue;
       }
@@ -86,7 +94,10 @@ function apply(parsed: ParsedQuery, rule: ParameterRule, raw: string): void {
     const n = /^\d+$/.test(raw) ? Number(raw) : NaN;
     const max = rule.maximum ?? Number.MAX_SAFE_INTEGER;
     if (!Number.isSafeInteger(n) || n < 1 || n > max) {
-      throw parameterInvalid(name, `'${raw}' is not a valid value for '${name}'; give a whole number from 1 to ${max}.`);
+      throw parameterInvalid(
+        name,
+        `'${raw}' is not a valid value for '${name}'; give a whole number from 1 to ${max}.`,
+      );
     }
     if (name === 'limit') parsed.limit = n;
     else parsed.relationLimits.set(bracketed(name), n);
@@ -95,7 +106,10 @@ function apply(parsed: ParsedQuery, rule: ParameterRule, raw: string): void {
 
   const values = rule.list ? raw.split(',') : [raw];
   if (values.some((v) => v === '')) {
-    throw parameterInvalid(name, `The parameter '${name}' has an empty value; remove it or give at least one value.`);
+    throw parameterInvalid(
+      name,
+      `The parameter '${name}' has an empty value; remove it or give at least one value.`,
+    );
   }
   if (rule.values) {
     const bad = values.find((v) => !rule.values!.includes(v));
@@ -108,7 +122,10 @@ function apply(parsed: ParsedQuery, rule: ParameterRule, raw: string): void {
   else if (name.startsWith('filter[')) parsed.filters.set(bracketed(name), values);
   else if (name.startsWith('exists[')) {
     if (raw !== 'true' && raw !== 'false') {
-      throw parameterInvalid(name, `'${raw}' is not a valid value for '${name}'; give true or false.`);
+      throw parameterInvalid(
+        name,
+        `'${raw}' is not a valid value for '${name}'; give true or false.`,
+      );
     }
     parsed.exists.set(bracketed(name), raw === 'true');
   }

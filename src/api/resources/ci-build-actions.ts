@@ -17,7 +17,10 @@ export const ciBuildActions: ResourceDefinition<BuildActionRow> = {
   }),
   relations: {
     buildRun: { kind: 'toOne', id: (row) => row.run_id },
-    artifacts: { kind: 'toMany', page: (row, req, ctx) => ctx.store.records.listArtifacts(row.id, req) },
+    artifacts: {
+      kind: 'toMany',
+      page: (row, req, ctx) => ctx.store.records.listArtifacts(row.id, req),
+    },
     issues: { kind: 'toMany', page: (row, req, ctx) => ctx.store.records.listIssues(row.id, req) },
     testResults: {
       kind: 'toMany',

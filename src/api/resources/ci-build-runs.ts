@@ -24,7 +24,8 @@ export const ciBuildRuns: ResourceDefinition<BuildRunRow> = {
     cancelReason: row.cancel_reason,
   }),
   relations: {
-    // App Store Connect builds come from archives uploaded for distribution; none are uploaded here.
+    // App Store Connect builds come from archives uploaded for distribution; none are
+    // uploaded from this server yet.
     builds: { kind: 'toMany', page: () => emptyPage() },
     workflow: { kind: 'toOne', id: (row) => row.workflow_id },
     product: { kind: 'toOne', id: (row) => row.product_id },

@@ -21,12 +21,22 @@ export const ciProducts: ResourceDefinition<ProductRow> = {
     primaryRepositories: {
       kind: 'toMany',
       page: (row, req, ctx) =>
-        ctx.store.catalog.listProductRepositories(row.id, 'PRIMARY', { ids: req.filters.get('id') }, req),
+        ctx.store.catalog.listProductRepositories(
+          row.id,
+          'PRIMARY',
+          { ids: req.filters.get('id') },
+          req,
+        ),
     },
     additionalRepositories: {
       kind: 'toMany',
       page: (row, req, ctx) =>
-        ctx.store.catalog.listProductRepositories(row.id, 'ADDITIONAL', { ids: req.filters.get('id') }, req),
+        ctx.store.catalog.listProductRepositories(
+          row.id,
+          'ADDITIONAL',
+          { ids: req.filters.get('id') },
+          req,
+        ),
     },
     buildRuns: {
       kind: 'toMany',

@@ -4,17 +4,16 @@ import { ciWorkflows } from './ci-workflows.ts';
 import { ciBuildRuns } from './ci-build-runs.ts';
 import { ciBuildActions } from './ci-build-actions.ts';
 import { ciArtifacts, ciIssues, ciTestResults } from './ci-action-records.ts';
+import { scmGitReferences, scmRepositories } from './scm-resources.ts';
 import {
   apps,
   builds,
   bundleIds,
   ciMacOsVersions,
   ciXcodeVersions,
-  scmGitReferences,
   scmProviders,
   scmPullRequests,
-  scmRepositories,
-} from './scm-resources.ts';
+} from './unserved-types.ts';
 
 export const definitions: ReadonlyMap<string, ResourceDefinition> = new Map(
   [

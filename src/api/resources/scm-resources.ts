@@ -1,4 +1,4 @@
-/** Source control: repositories, their git references, providers and pull requests. */
+/** Source control: repositories and their git references. */
 import type { GitReferenceRow, RepositoryRow } from '../../store/catalog-repository.ts';
 import { emptyPage, type ResourceDefinition } from '../jsonapi/resource-definition.ts';
 
@@ -21,7 +21,10 @@ export const scmRepositories: ResourceDefinition<RepositoryRow> = {
       kind: 'toOne',
       id: async (row, ctx) => {
         if (!row.default_branch) return null;
-        const ref = await ctx.store.catalog.referenceByName(row.id, `refs/heads/${row.default_branch}`);
+        const ref = await ctx.store.catalog.referenceByName(
+          row.id,
+          `refs/heads/${row.default_branch}`,
+        );
         return ref?.id ?? null;
       },
     },
@@ -52,31 +55,3 @@ export const scmGitReferences: ResourceDefinition<GitReferenceRow> = {
     repository: { kind: 'toOne', id: (row) => row.repository_id },
   },
 };
-
-/** Types this server has no records of yet; reading one by id answers 404. */
-function noRecords(type: string, relations: ResourceDefinition['relations'] = {}): ResourceDefinition {
-  return {
-    type,
-    load: () => Promise.resolve([]),
-    id: (row: { id: string }) => row.id,
-    attributes: () => ({}),
-    relations,
-    list: () => emptyPage(),
-  };
-}
-
-export const scmProviders = noRecords('scmProviders', {
-  repositories: { kind: 'toMany', page: () => emptyPage() },
-});
-export const scmPullRequests = noRecords('scmPullRequests', {
-  repository: { kind: 'toOne', id: () => null },
-});
-export const ciXcodeVersions = noRecords('ciXcodeVersions', {
-  macOsVersions: { kind: 'toMany', page: () => emptyPage() },
-});
-export const ciMacOsVersions = noRecords('ciMacOsVersions', {
-  xcodeVersions: { kind: 'toMany', page: () => emptyPage() },
-});
-export const builds = noRecords('builds');
-export const apps = noRecords('apps', { ciProduct: { kind: 'toOne', id: () => null } });
-export const bundleIds = noRecords('bundleIds');

@@ -5,7 +5,11 @@
  */
 import { relationshipInvalid, stateError } from '../../errors.ts';
 import type { BuildRunRow } from '../../store/build-run-repository.ts';
-import type { GitReferenceRow, RepositoryRow, WorkflowRow } from '../../store/catalog-repository.ts';
+import type {
+  GitReferenceRow,
+  RepositoryRow,
+  WorkflowRow,
+} from '../../store/catalog-repository.ts';
 import type { Store } from '../../store/store.ts';
 import type { WorkflowAction } from '../../model/workflow.ts';
 import type { RepositoryMirror } from '../git/repository-mirror.ts';
@@ -60,7 +64,10 @@ export async function startBuildRun(deps: StartDeps, req: StartRequest): Promise
 
   const [workflow] = await store.catalog.workflows([req.workflowId]);
   if (!workflow) {
-    throw relationshipInvalid(pointer('workflow'), `There is no workflow with id '${req.workflowId}'.`);
+    throw relationshipInvalid(
+      pointer('workflow'),
+      `There is no workflow with id '${req.workflowId}'.`,
+    );
   }
   if (!workflow.is_enabled) {
     throw stateError(
@@ -147,7 +154,8 @@ async function chosenReference(
       `The git reference '${refId}' belongs to another repository than the workflow's.`,
     );
   }
-  if (ref.is_deleted) throw relationshipInvalid(at, `The git reference '${refId}' has been deleted.`);
+  if (ref.is_deleted)
+    throw relationshipInvalid(at, `The git reference '${refId}' has been deleted.`);
   refuseOutsideConditions(workflow, ref, at);
   return ref;
 }
@@ -159,7 +167,9 @@ async function defaultReference(
 ): Promise<GitReferenceRow> {
   const at = pointer('sourceBranchOrTag');
   const branch = repository.default_branch;
-  const ref = branch ? await store.catalog.referenceByName(repository.id, `refs/heads/${branch}`) : undefined;
+  const ref = branch
+    ? await store.catalog.referenceByName(repository.id, `refs/heads/${branch}`)
+    : undefined;
   if (!ref || ref.is_deleted) {
     throw relationshipInvalid(
       at,
@@ -186,7 +196,9 @@ async function rebuildTarget(store: Store, workflow: WorkflowRow, runId: string)
     );
   }
   const plan = JSON.parse(source.plan) as RunPlanRecord;
-  const [ref] = source.source_ref_id ? await store.catalog.gitReferences([source.source_ref_id]) : [];
+  const [ref] = source.source_ref_id
+    ? await store.catalog.gitReferences([source.source_ref_id])
+    : [];
   return { ref: ref ?? null, commitSha: plan.commitSha, reason: 'MANUAL_REBUILD' };
 }
 

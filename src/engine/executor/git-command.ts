@@ -18,6 +18,6 @@ export function gitCommand(steps: StepRunner, baseEnv: Record<string, string>): 
 export function gitFailure(args: readonly string[], result: StepResult): string | null {
   if (result.exitCode === 0) return null;
   if (result.startError !== null) return `git could not be started (${result.startError.message})`;
-  const detail = result.lastErrorLine === null ? '' : `: ${result.lastErrorLine}`;
+  const detail = result.errorLine === null ? '' : `: ${result.errorLine}`;
   return `git ${args[0]} exited with ${result.exitCode}${detail}`;
 }

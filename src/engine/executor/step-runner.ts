@@ -33,8 +33,11 @@ export interface StepResult {
   exitCode: number | null;
   canceled: boolean;
   startError: Error | null;
-  /** The last line the process wrote to stderr, to quote in a failure reason. */
-  lastErrorLine: string | null;
+  /**
+   * The stderr line that best says what went wrong, to quote in a failure
+   * reason: the first `fatal:` or `error:` line, else the last line.
+   */
+  errorLine: string | null;
 }
 
 /**
@@ -65,6 +68,7 @@ export class StepRunner {
     system(`$ ${shellQuote(spec.argv)}`);
     const parsers = spec.parse === undefined ? [] : this.#parsers(spec.cwd, spec.parse.category);
     let lastErrorLine: string | null = null;
+    let firstFatalLine: string | null = null;
     const startedAt = performance.now();
 
     // Run, tail and wait.
@@ -77,29 +81,34 @@ export class StepRunner {
         const text = mask(raw);
         this.#sink.line(spec.step, stream, text);
         for (const parser of parsers) parser.push(text);
-        if (stream === 'stderr' && text.trim() !== '') lastErrorLine = text.trim();
+        if (stream !== 'stderr' || text.trim() === '') return;
+        lastErrorLine = text.trim();
+        if (firstFatalLine === null && /^(?:fatal|error):/i.test(lastErrorLine)) {
+          firstFatalLine = lastErrorLine;
+        }
       },
     });
 
     // Clean up: flush what the parsers still hold and log how it ended.
     for (const parser of parsers) parser.end();
     const elapsed = formatSeconds(performance.now() - startedAt);
+    const errorLine = firstFatalLine ?? lastErrorLine;
     const { startError } = result;
     if (startError !== null) {
       system(`could not start: ${startError.message}`);
-      return { exitCode: null, canceled: result.canceled, startError, lastErrorLine };
+      return { exitCode: null, canceled: result.canceled, startError, errorLine };
     }
     if (result.canceled) {
       system(`canceled after ${elapsed}`);
-      return { exitCode: null, canceled: true, startError: null, lastErrorLine };
+      return { exitCode: null, canceled: true, startError: null, errorLine };
     }
     if (result.exitSignal !== null) {
       system(`ended by ${result.exitSignal} after ${elapsed}`);
       const exitCode = 128 + (constants.signals[result.exitSignal] ?? 0);
-      return { exitCode, canceled: false, startError: null, lastErrorLine };
+      return { exitCode, canceled: false, startError: null, errorLine };
     }
     system(`exited with ${result.exitCode} after ${elapsed}`);
-    return { exitCode: result.exitCode, canceled: false, startError: null, lastErrorLine };
+    return { exitCode: result.exitCode, canceled: false, startError: null, errorLine };
   }
 
   #parsers(cwd: string, category: string | undefined): LineParser[] {

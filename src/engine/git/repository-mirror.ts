@@ -55,16 +55,31 @@ export class RepositoryMirror {
       await mkdir(this.#root, { recursive: true });
       await git(['clone', '--mirror', '--quiet', url, dir]);
     } else {
-      await git(['fetch', '--prune', '--quiet', url, '+refs/heads/*:refs/heads/*', '+refs/tags/*:refs/tags/*'], {
-        cwd: dir,
-      });
+      await git(
+        [
+          'fetch',
+          '--prune',
+          '--quiet',
+          url,
+          '+refs/heads/*:refs/heads/*',
+          '+refs/tags/*:refs/tags/*',
+        ],
+        {
+          cwd: dir,
+        },
+      );
     }
     this.#lastSync.set(url, Date.now());
   }
 
   async refs(url: string): Promise<MirrorRef[]> {
     const out = await git(
-      ['for-each-ref', '--format=%(refname)%00%(objectname)%00%(*objectname)', 'refs/heads', 'refs/tags'],
+      [
+        'for-each-ref',
+        '--format=%(refname)%00%(objectname)%00%(*objectname)',
+        'refs/heads',
+        'refs/tags',
+      ],
       { cwd: this.pathFor(url) },
     );
     return out

@@ -89,17 +89,20 @@ export class LocalRunner {
   async #perform(run: BuildRunRow): Promise<void> {
     const controller = new AbortController();
     this.#active.set(run.id, controller);
-    const heartbeat = setInterval(() => {
-      this.store.runs
-        .renew(run.id, this.owner, this.#config.leaseMs)
-        .then((held) => {
-          if (!held) {
-            this.#log.warn({ buildRunId: run.id }, 'lease lost; stopping the run');
-            controller.abort();
-          }
-        })
-        .catch((err) => this.#log.error({ err, buildRunId: run.id }, 'lease renewal failed'));
-    }, Math.max(100, Math.floor(this.#config.leaseMs / 3)));
+    const heartbeat = setInterval(
+      () => {
+        this.store.runs
+          .renew(run.id, this.owner, this.#config.leaseMs)
+          .then((held) => {
+            if (!held) {
+              this.#log.warn({ buildRunId: run.id }, 'lease lost; stopping the run');
+              controller.abort();
+            }
+          })
+          .catch((err) => this.#log.error({ err, buildRunId: run.id }, 'lease renewal failed'));
+      },
+      Math.max(100, Math.floor(this.#config.leaseMs / 3)),
+    );
 
     try {
       await performRun(this.#deps, run, this.owner, controller.signal);
@@ -119,7 +122,8 @@ export async function reapLapsed(store: Store, log: Logger): Promise<void> {
     const actions = await store.runs.actionsOfRun(run.id);
     // Only a run still PENDING goes back: runs never move backwards once started.
     const untouched =
-      run.execution_progress === 'PENDING' && actions.every((a) => a.execution_progress === 'PENDING');
+      run.execution_progress === 'PENDING' &&
+      actions.every((a) => a.execution_progress === 'PENDING');
     if (untouched && run.attempts < 2 && (await store.runs.release(run))) {
       log.warn({ buildRunId: run.id }, 'lease lapsed before any action began; run queued again');
       continue;

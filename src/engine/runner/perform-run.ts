@@ -64,7 +64,8 @@ export async function performRun(
 
   const status = actions.length === 0 ? 'SUCCEEDED' : runStatus(results);
   await store.runs.markRunFinished(run.id, status, sumCounts(counts));
-  if (!deps.keepWorkspaces) await rm(join(deps.dataDir, 'workspaces', run.id), { recursive: true, force: true });
+  if (!deps.keepWorkspaces)
+    await rm(join(deps.dataDir, 'workspaces', run.id), { recursive: true, force: true });
   log.info({ completionStatus: status }, 'run finished');
 }
 
@@ -76,7 +77,11 @@ interface ActionContext {
   signal: AbortSignal;
 }
 
-async function performAction(deps: PerformRunDeps, runLog: Logger, c: ActionContext): Promise<string> {
+async function performAction(
+  deps: PerformRunDeps,
+  runLog: Logger,
+  c: ActionContext,
+): Promise<string> {
   const { store } = deps;
   const log = runLog.child({ actionId: c.action.id, action: c.action.name });
   await store.runs.markActionStarted(c.action.id);
@@ -147,7 +152,11 @@ async function performAction(deps: PerformRunDeps, runLog: Logger, c: ActionCont
   const bundlePath = join(workDir, 'log-bundle.zip');
   await actionLog.bundle(bundlePath, `${prefix} Logs for ${c.action.name}`);
   await storeArtifacts(deps, c, [
-    { fileType: 'LOG_BUNDLE', path: bundlePath, fileName: `${prefix} Logs for ${c.action.name}.zip` },
+    {
+      fileType: 'LOG_BUNDLE',
+      path: bundlePath,
+      fileName: `${prefix} Logs for ${c.action.name}.zip`,
+    },
   ]);
 
   const counts = await store.records.countIssues(c.action.id);
@@ -162,7 +171,8 @@ async function storeArtifacts(
   files: { fileType: string; path: string; fileName: string }[],
 ): Promise<void> {
   for (const file of files) {
-    const key = `${c.run.id}/${c.action.position}/${file.fileType}-${file.fileName.replace(/[^\w.-]+/g, '_')}`;
+    const safeName = file.fileName.replace(/[^\w.-]+/g, '_');
+    const key = `${c.run.id}/${c.action.position}/${file.fileType}-${safeName}`;
     const stored = await deps.artifacts.put(key, file.path);
     await deps.store.records.addArtifact(c.action.id, {
       fileType: file.fileType,

@@ -3,7 +3,13 @@ import type { IssueCounts } from '../../model/records.ts';
 
 export type CompletionStatus = 'SUCCEEDED' | 'FAILED' | 'ERRORED' | 'CANCELED' | 'SKIPPED';
 
-const severity: Record<string, number> = { SUCCEEDED: 0, SKIPPED: 0, FAILED: 1, CANCELED: 2, ERRORED: 3 };
+const severity: Record<string, number> = {
+  SUCCEEDED: 0,
+  SKIPPED: 0,
+  FAILED: 1,
+  CANCELED: 2,
+  ERRORED: 3,
+};
 
 /**
  * The worst status among the actions that are required to pass. An optional

@@ -164,6 +164,10 @@ export async function up(db: Kysely<any>, dialect: 'sqlite' | 'postgres'): Promi
         .addColumn('storage_key', 'text', (c) => c.notNull());
     }
     await builder.execute();
-    await db.schema.createIndex(`${table}_action`).on(table).columns(['action_id', 'seq']).execute();
+    await db.schema
+      .createIndex(`${table}_action`)
+      .on(table)
+      .columns(['action_id', 'seq'])
+      .execute();
   }
 }
