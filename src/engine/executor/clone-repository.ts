@@ -40,7 +40,8 @@ export async function cloneRepository(config: CloneConfig, git: Git): Promise<Cl
 
   // A local clone of the mirror hard-links its objects, so it is cheap
   // however large the history.
-  const clone = ['clone', '--no-checkout', '--quiet', source, destination];
+  // The remote is named explicitly: a user's clone.defaultRemoteName must not move it.
+  const clone = ['clone', '--no-checkout', '--quiet', '--origin', 'origin', source, destination];
   const cloned = await git(clone, dirname(destination));
   if (cloned.canceled) return CANCELED;
   const cloneError = gitFailure(clone, cloned);

@@ -55,7 +55,7 @@ async function refresh(
   // clone never leaves a half-made mirror that later actions would trust.
   await mkdir(cacheDir, { recursive: true });
   const partial = `${path}.partial-${process.pid}-${Date.now()}`;
-  const args = ['clone', '--mirror', '--quiet', url, partial];
+  const args = ['clone', '--mirror', '--quiet', '--origin', 'origin', url, partial];
   const result = await git(args, cacheDir);
   if (result.canceled || result.exitCode !== 0) {
     await rm(partial, { recursive: true, force: true });

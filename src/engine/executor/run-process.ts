@@ -69,7 +69,7 @@ export async function runProcess(spec: ProcessSpec): Promise<ProcessResult> {
     }
 
     await terminate();
-    await Promise.race([closed, sleep(PIPE_DRAIN_MS)]);
+    await Promise.race([closed, sleep(PIPE_DRAIN_MS, undefined, { ref: false })]);
     child.stdout?.destroy();
     child.stderr?.destroy();
     return { exitCode: ended.code, exitSignal: ended.signal, canceled, startError: null };
