@@ -34,7 +34,7 @@ function fail(message: string, code = 2): never {
 
 async function main(argv: string[]): Promise<void> {
   const [command, ...rest] = argv;
-  if (!command || command === '--help' || command === 'help') {
+  if (!command || ['--help', '-h', 'help'].includes(command) || rest.includes('--help')) {
     process.stdout.write(usage);
     return;
   }

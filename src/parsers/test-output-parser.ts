@@ -1,6 +1,6 @@
 import type { FileLocation } from '../model/records.ts';
 import { cleanLine } from './clean-line.ts';
-import { parseDestinationSpecifier, type Destination } from './destination.ts';
+import { parseDestination, parseDestinationSpecifier, type Destination } from './destination.ts';
 import type { RecordEmitter } from './emitter.ts';
 import { parseSwiftTestingLine, type SwiftTestingLine } from './swift-testing-line.ts';
 import { testFailureIssue } from './test-failure-issue.ts';
@@ -32,10 +32,10 @@ const FAILING_TEST_ENTRY = /^\s+(\S.*?)(?: on '(.+)')?$/;
  *
  * A test whose process dies under it (xcodebuild's "Restarting after unexpected
  * exit, crash, or test timeout", a new test process starting, or the output
- * ending while it ran) is a FAILURE that says so. Output that names no
- * destination is reported on the one `-destination` xcodebuild's command line
- * gave, else on 'My Mac' when the XCTest output is Apple's, else on
- * 'Local machine'.
+ * ending while it ran) is a FAILURE that says so. A result whose line names no
+ * destination is reported on the one `-destination` of xcodebuild's command
+ * line, else on the one device the other test lines name, else on 'My Mac'
+ * when the XCTest output is Apple's, else on 'Local machine'.
  *
  * @example
  * const parser = new TestOutputParser(emitter);
@@ -54,6 +54,8 @@ export class TestOutputParser {
   #inFailingTests = false;
   #readInvocation: 'waiting' | 'next' | 'done' = 'waiting';
   #invocationDestination: Destination | null = null;
+  // Devices named by test lines, as `name\0os`; one device makes it the default too.
+  readonly #devices = new Set<string>();
   #sawApplePlatform = false;
   #ended = false;
 
@@ -104,11 +106,7 @@ export class TestOutputParser {
     this.#running.clear();
     this.#swiftRunning.clear();
 
-    const local = this.#invocationDestination ?? {
-      deviceName: this.#sawApplePlatform ? 'My Mac' : 'Local machine',
-      osVersion: '',
-    };
-    for (const record of this.#table.records(local)) {
+    for (const record of this.#table.records(this.#localDestination())) {
       this.#emit.testResult(record);
       const issue = testFailureIssue(record);
       if (issue !== undefined) this.#emit.issue(issue);
@@ -127,6 +125,10 @@ export class TestOutputParser {
         break;
       }
       case 'finished': {
+        if (line.destination !== '') {
+          const { deviceName, osVersion } = parseDestination(line.destination);
+          this.#devices.add(`${deviceName}\0${osVersion}`);
+        }
         const entry = this.#xctestEntry(line.test);
         entry.addResult(line.destination, line.status, line.duration);
         if (this.#running.get(line.destination) === entry) this.#running.delete(line.destination);
@@ -192,6 +194,15 @@ export class TestOutputParser {
       case 'other':
         break;
     }
+  }
+
+  #localDestination(): Destination {
+    if (this.#invocationDestination !== null) return this.#invocationDestination;
+    if (this.#devices.size === 1) {
+      const [deviceName, osVersion] = [...this.#devices][0]!.split('\0') as [string, string];
+      return { deviceName, osVersion };
+    }
+    return { deviceName: this.#sawApplePlatform ? 'My Mac' : 'Local machine', osVersion: '' };
   }
 
   #xctestEntry(test: { className: string; name: string; bracketed: boolean }): TestEntry {

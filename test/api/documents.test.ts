@@ -160,6 +160,7 @@ describe('JSON:API documents as App Store Connect writes them', () => {
       'filter[productType]',
     ],
     ['forged cursor', '/v1/ciProducts?cursor=!!', 400, 'PARAMETER_ERROR.INVALID', 'cursor'],
+    ['a repeated parameter', '/v1/ciProducts?limit=2&limit=3', 400, 'PARAMETER_ERROR.INVALID', 'limit'],
   ];
   for (const [name, path, status, code, parameter] of errorCases) {
     test(`rejects ${name} with ${code}`, async () => {
@@ -173,6 +174,13 @@ describe('JSON:API documents as App Store Connect writes them', () => {
       assert.ok(error.title && error.detail);
     });
   }
+
+  test('sorting runs by the same field both ways is refused', async () => {
+    const path = `/v1/ciWorkflows/${ids.workflow.id}/buildRuns?sort=number,-number`;
+    const r = await h.api.request('GET', path);
+    assert.equal(r.status, 400);
+    assert.deepEqual(r.json.errors[0].source, { parameter: 'sort' });
+  });
 
   test('unknown ids, paths and methods get NOT_FOUND, PATH_ERROR and METHOD_NOT_ALLOWED', async () => {
     const run = await h.api.request('GET', '/v1/ciBuildRuns/0c7d2e4a-9b1f-4e3a-8c5d-7f6e5d4c3b2a');

@@ -2,8 +2,13 @@ import { createReadStream, readFileSync } from 'node:fs';
 import type { IssueRecord, TestResultRecord } from '../../src/model/records.ts';
 import type { RecordEmitter } from '../../src/parsers/emitter.ts';
 
+export interface Collector extends RecordEmitter {
+  issues: IssueRecord[];
+  results: TestResultRecord[];
+}
+
 /** An emitter that keeps what it is given, for assertions. */
-export function collector(): RecordEmitter & { issues: IssueRecord[]; results: TestResultRecord[] } {
+export function collector(): Collector {
   const issues: IssueRecord[] = [];
   const results: TestResultRecord[] = [];
   return {

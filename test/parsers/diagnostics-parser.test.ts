@@ -75,7 +75,8 @@ describe('DiagnosticsParser on xcodebuild output', () => {
       },
       {
         issueType: 'ERROR',
-        message: 'Undefined symbol: _OBJC_CLASS_$_MKLegacyStore, referenced from: in LoginViewModel.o',
+        message:
+          'Undefined symbol: _OBJC_CLASS_$_MKLegacyStore, referenced from: in LoginViewModel.o',
         fileSource: null,
         category: 'Link',
       },
@@ -107,7 +108,8 @@ describe('DiagnosticsParser on xcodebuild output', () => {
     assert.deepEqual(issuesOf(fixtureLines('xcodebuild-analyze.log')), [
       {
         issueType: 'ANALYZER_WARNING',
-        message: "Dereference of null pointer (loaded from variable 'buffer') [core.NullDereference]",
+        message:
+          "Dereference of null pointer (loaded from variable 'buffer') [core.NullDereference]",
         fileSource: at(`${APP}/MyKit/Legacy.m`, 22),
         category: 'Analyze',
       },
@@ -215,7 +217,11 @@ describe('DiagnosticsParser on gcc, SwiftPM and linkers', () => {
   });
 
   it('flushes an ld-prime undefined-symbols block that ends the output', () => {
-    const lines = ['ld: Undefined symbols:', '  _sqlite3_open, referenced from:', '      _main in main.o'];
+    const lines = [
+      'ld: Undefined symbols:',
+      '  _sqlite3_open, referenced from:',
+      '      _main in main.o',
+    ];
     assert.deepEqual(issuesOf(lines), [
       {
         issueType: 'ERROR',
@@ -319,7 +325,8 @@ describe('DiagnosticsParser line handling', () => {
     assert.deepEqual(issuesOf([line]), [
       {
         issueType: 'ERROR',
-        message: "cannot convert value of type '[String: Int]' to specified type 'Int' [#Conversion]",
+        message:
+          "cannot convert value of type '[String: Int]' to specified type 'Int' [#Conversion]",
         fileSource: at('/Users/Zoë Ça/Mes Apps/Réglages.swift', 31),
         category: 'Compile',
       },
@@ -364,8 +371,9 @@ describe('DiagnosticsParser line handling', () => {
       '/src/a.c:1:1: warning: y',
       '/src/a.c:1:9: warning: x',
     ];
+    const found = issuesOf(lines);
     assert.deepEqual(
-      issuesOf(lines).map((issue) => [issue.issueType, issue.fileSource?.lineNumber, issue.message]),
+      found.map((issue) => [issue.issueType, issue.fileSource?.lineNumber, issue.message]),
       [
         ['WARNING', 1, 'x'],
         ['ERROR', 1, 'x'],

@@ -3,7 +3,7 @@
  * related resources and relationship linkages, all through the resource
  * definitions and the shared document builder.
  */
-import { notFound } from '../../errors.ts';
+import { AscError, notFound } from '../../errors.ts';
 import type { ApiContextWithTypes as Ctx } from '../api-context.ts';
 import type { Operation } from '../jsonapi/contract.ts';
 import { parseQuery } from '../jsonapi/query.ts';
@@ -58,7 +58,14 @@ export async function readOperation(
         links: { self: requestUrl(ctx, path, q.pairs), related: `${self}/${op.relationship}` },
       };
     }
-    if (!related) throw notFound(target.type, `${op.relationship} of ${id}`);
+    if (!related) {
+      throw new AscError(
+        404,
+        'NOT_FOUND',
+        'The specified resource does not exist',
+        `The ${op.ownerType} resource '${id}' has no ${op.relationship}.`,
+      );
+    }
     return singleDocument(ctx, target, related, q, requestUrl(ctx, path, q.pairs));
   }
 

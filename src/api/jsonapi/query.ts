@@ -117,8 +117,13 @@ function apply(parsed: ParsedQuery, rule: ParameterRule, raw: string): void {
   }
 
   if (name === 'include') for (const v of values) parsed.include.add(v);
-  else if (name === 'sort') parsed.sort = values;
-  else if (name.startsWith('fields[')) parsed.fields.set(bracketed(name), new Set(values));
+  else if (name === 'sort') {
+    const fields = values.map((v) => v.replace(/^-/, ''));
+    if (new Set(fields).size !== fields.length) {
+      throw parameterInvalid(name, `'${raw}' sorts by the same field twice; give each field once.`);
+    }
+    parsed.sort = values;
+  } else if (name.startsWith('fields[')) parsed.fields.set(bracketed(name), new Set(values));
   else if (name.startsWith('filter[')) parsed.filters.set(bracketed(name), values);
   else if (name.startsWith('exists[')) {
     if (raw !== 'true' && raw !== 'false') {

@@ -89,6 +89,7 @@ class ActionRun {
     const [first] = toolchain.invocations;
     if (first === undefined) return;
 
+    // The workspace: a fresh clone, then the hook that may add to it.
     if (!(await this.#clone())) return;
     this.#ciScripts = await findCiScripts(
       this.#paths.repository,
@@ -97,6 +98,7 @@ class ActionRun {
     const postCloneEnv = this.#env(first.xcodebuildAction, null);
     if (!(await this.#hook('ci_post_clone.sh', 'post_clone', postCloneEnv))) return;
 
+    // The tool runs, each between its own pre and post hooks.
     let toolRan = false;
     for (const invocation of toolchain.invocations) {
       const env = this.#env(invocation.xcodebuildAction, null);
@@ -112,6 +114,7 @@ class ActionRun {
     }
     if (!toolRan || this.#verdict.canceled) return;
 
+    // What the tool left behind: test reports, then the bundles to keep.
     await this.#reports();
     if (this.#tally.anyTestFailed) {
       const count = Math.max(this.#tally.counts.testFailures, this.#tally.failedTests);
