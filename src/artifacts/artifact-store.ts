@@ -14,7 +14,7 @@ export interface ArtifactStoreConfig {
   root: string;
   /** Secret for signing download links. */
   secret: Buffer;
-  /** Absolute origin for links, e.g. http://127.0.0.1:8080; read per link (known once listening). */
+  /** Origin for links, e.g. http://127.0.0.1:8080; read per link (known once listening). */
   origin: () => string;
   /** How long a link stays valid, in seconds. */
   linkLifetimeSeconds: number;

@@ -1,4 +1,4 @@
-/** `stratus keys create`: a new key, written as AuthKey_<KEYID>.p8; only its public half is kept. */
+/** `stratus keys create`: a key written as AuthKey_<KEYID>.p8; only its public half is kept. */
 import { randomUUID } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';

@@ -62,7 +62,13 @@ export interface ActionPlan {
   signal: AbortSignal;
 }
 
-export type ActionStep = 'clone' | 'post_clone' | 'pre_xcodebuild' | 'xcodebuild' | 'post_xcodebuild' | 'reports';
+export type ActionStep =
+  | 'clone'
+  | 'post_clone'
+  | 'pre_xcodebuild'
+  | 'xcodebuild'
+  | 'post_xcodebuild'
+  | 'reports';
 
 export interface ActionSink {
   /** One line of output, without its line ending, from the given step. */
