@@ -1,6 +1,7 @@
-// CSI sequences (colours, cursor moves), OSC sequences (titles, hyperlinks) and
-// the two-byte escapes; together they cover what compilers and test tools print.
-const ANSI_ESCAPE = /\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)?|[@-Z\\-_])/g;
+// CSI sequences (colours, cursor moves), OSC sequences (titles, hyperlinks),
+// charset selection (`tput sgr0` ends with ESC ( B) and the two-byte escapes.
+const ANSI_ESCAPE =
+  /\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)?|[()][0-9A-Za-z]|[@-Z\\-_])/g;
 
 /**
  * Reduces one raw output line to the text a terminal would finally show:

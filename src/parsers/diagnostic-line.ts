@@ -20,6 +20,7 @@ const BARE = /^(fatal error|error|warning): (.*)$/;
 const LINKER = /^(?:\S*\/)?(?:ld|ld64|ld64\.lld|ld\.lld|ld\.gold|ld\.bfd|lld): (.*)$/;
 // GNU ld without its own prefix: `main.c:(.text+0x1a): undefined reference to `foo'`.
 const GNU_LINK_ERROR = /^\S.*?:\([^)]*\): (?:undefined reference to|multiple definition of) /;
+const GNU_LINK_HINT = /\): (?:undefined reference to|multiple definition of) /;
 const GNU_LINK_CONTEXT = /: in function `[^']*':$|^\s/;
 const FAILED_COMMAND = /^Command (\S+) failed with a nonzero exit code$/;
 
@@ -77,7 +78,9 @@ export function parseDiagnostic(line: string): Diagnostic | undefined {
   const bare = BARE.exec(line);
   if (bare !== null) return make(bare[1]!, null, bare[2]!);
 
-  if (FAILED_COMMAND.test(line) || GNU_LINK_ERROR.test(line)) return make('error', null, line);
+  if (FAILED_COMMAND.test(line)) return make('error', null, line);
+  // The substring test keeps the regex off lines it could only backtrack through.
+  if (GNU_LINK_HINT.test(line) && GNU_LINK_ERROR.test(line)) return make('error', null, line);
 
   return undefined;
 }

@@ -64,8 +64,9 @@ export class JUnitCase {
     const asText = LOCATION_AS_TEXT.exec(outcome.text.trim());
     if (asText !== null) fileSource ??= { path: asText[1]!, lineNumber: Number(asText[2]) };
 
+    message = clip(message.trim());
     if (!this.#failures.some((failure) => failure.message === message)) {
-      this.#failures.push({ message: clip(message.trim()), fileSource });
+      this.#failures.push({ message, fileSource });
     }
   }
 

@@ -10,7 +10,12 @@ import {
   type TestEntry,
   type TestFailure,
 } from './test-result-table.ts';
-import { parseXCTestLine, parseXCTestName, type XCTestLine } from './xctest-line.ts';
+import {
+  parseXCTestLine,
+  parseXCTestName,
+  type XCTestLine,
+  type XCTestName,
+} from './xctest-line.ts';
 
 const RESTARTED =
   'Test crashed or timed out: the test process exited unexpectedly while it ran, ' +
@@ -205,7 +210,7 @@ export class TestOutputParser {
     return { deviceName: this.#sawApplePlatform ? 'My Mac' : 'Local machine', osVersion: '' };
   }
 
-  #xctestEntry(test: { className: string; name: string; bracketed: boolean }): TestEntry {
+  #xctestEntry(test: XCTestName): TestEntry {
     if (test.bracketed) this.#sawApplePlatform = true;
     return this.#table.entry(test.className, test.name);
   }
@@ -219,7 +224,7 @@ export class TestOutputParser {
     return this.#table.entry(suite, test);
   }
 
-  #onRestart(test: { className: string; name: string } | null): void {
+  #onRestart(test: XCTestName | null): void {
     const named = test === null ? undefined : this.#table.find(test.className, test.name);
     let found = false;
     for (const [destination, entry] of this.#running) {
