@@ -2,7 +2,7 @@
 import { entityUnprocessable } from '../../errors.ts';
 import type { ApiContextWithTypes as Ctx } from '../api-context.ts';
 import { singleDocument, resourceUrl } from '../jsonapi/document.ts';
-import type { ParsedQuery } from '../jsonapi/query.ts';
+import { emptyQuery } from '../jsonapi/query.ts';
 import { expectObject, refuseUnknownKeys, relationshipId } from './request-body.ts';
 
 const relationshipTypes = {
@@ -61,17 +61,7 @@ export async function createBuildRun(
   });
 
   const def = ctx.definitions.get('ciBuildRuns')!;
-  const query: ParsedQuery = {
-    fields: new Map(),
-    include: new Set(),
-    limit: 50,
-    relationLimits: new Map(),
-    sort: [],
-    filters: new Map(),
-    exists: new Map(),
-    after: null,
-    pairs: [],
-  };
+  const query = emptyQuery();
   const document = await singleDocument(ctx, def, run, query, `${ctx.baseUrl}/v1/ciBuildRuns`);
   return { document, location: resourceUrl(ctx, 'ciBuildRuns', run.id) };
 }

@@ -27,8 +27,9 @@ export interface ParsedQuery {
   pairs: [string, string][];
 }
 
-export function parseQuery(operation: Operation, search: string): ParsedQuery {
-  const parsed: ParsedQuery = {
+/** A query that asks for nothing: every default. */
+export function emptyQuery(): ParsedQuery {
+  return {
     fields: new Map(),
     include: new Set(),
     limit: DEFAULT_PAGE_SIZE,
@@ -39,6 +40,10 @@ export function parseQuery(operation: Operation, search: string): ParsedQuery {
     after: null,
     pairs: [],
   };
+}
+
+export function parseQuery(operation: Operation, search: string): ParsedQuery {
+  const parsed = emptyQuery();
   const problems: AscError[] = [];
   const seen = new Set<string>();
   const pageable = operation.parameters.has('limit');
