@@ -8,7 +8,6 @@ import { mkdir, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { once } from 'node:events';
 import yazl from 'yazl';
-import { createWriteStream as createFileStream } from 'node:fs';
 
 export interface ActionLogConfig {
   dir: string;
@@ -89,7 +88,7 @@ export class ActionLog {
       zip.addFile(join(this.#config.dir, name), `${folder}/${name}`);
     }
     zip.end();
-    const out = createFileStream(zipPath);
+    const out = createWriteStream(zipPath);
     zip.outputStream.pipe(out);
     await once(out, 'close');
   }

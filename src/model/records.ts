@@ -49,9 +49,10 @@ export function emptyIssueCounts(): IssueCounts {
   return { analyzerWarnings: 0, errors: 0, testFailures: 0, warnings: 0 };
 }
 
-export function countIssue(counts: IssueCounts, type: IssueType): void {
-  if (type === 'ANALYZER_WARNING') counts.analyzerWarnings += 1;
-  else if (type === 'ERROR') counts.errors += 1;
-  else if (type === 'TEST_FAILURE') counts.testFailures += 1;
-  else counts.warnings += 1;
+/** Adds `n` issues of `type` to `counts`. */
+export function countIssue(counts: IssueCounts, type: IssueType, n = 1): void {
+  if (type === 'ANALYZER_WARNING') counts.analyzerWarnings += n;
+  else if (type === 'ERROR') counts.errors += n;
+  else if (type === 'TEST_FAILURE') counts.testFailures += n;
+  else counts.warnings += n;
 }

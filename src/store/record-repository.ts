@@ -91,9 +91,7 @@ export class RecordRepository {
       .groupBy('issue_type')
       .execute();
     const counts = emptyIssueCounts();
-    for (const row of rows) {
-      for (let i = 0; i < Number(row.n); i++) countIssue(counts, row.issue_type as IssueType);
-    }
+    for (const row of rows) countIssue(counts, row.issue_type as IssueType, Number(row.n));
     return counts;
   }
 

@@ -2,6 +2,10 @@
  * A bare mirror of each source repository, kept by the server to read its
  * references and commit details. Fetches of one repository are coalesced and
  * throttled, so a client paging through references does not refetch per page.
+ *
+ * The executor keeps mirrors of its own for cloning (executor/repository-mirror.ts),
+ * because a runner on another machine cannot share this folder. On one machine that
+ * means two mirrors of each repository; sharing them needs one lock across both.
  */
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';

@@ -10,7 +10,7 @@ import type { Logger } from 'pino';
 import type { Store } from '../../store/store.ts';
 import type { BuildActionRow, BuildRunRow } from '../../store/build-run-repository.ts';
 import type { ArtifactStore } from '../../artifacts/artifact-store.ts';
-import type { IssueRecord, TestResultRecord } from '../../model/records.ts';
+import type { IssueCounts, IssueRecord, TestResultRecord } from '../../model/records.ts';
 import type { WorkflowAction } from '../../model/workflow.ts';
 import type { RunPlanRecord } from '../builds/start-build-run.ts';
 import type { ActionOutcome, ActionPlan, ActionSink, StartCondition } from '../executor/types.ts';
@@ -53,12 +53,13 @@ export async function performRun(
   const plan = JSON.parse(run.plan) as RunPlanRecord;
   const actions = await store.runs.actionsOfRun(run.id);
   const results: { status: string; required: boolean }[] = [];
-  const counts = [];
+  const counts: IssueCounts[] = [];
 
   for (const action of actions) {
-    const status = await performAction(deps, log, { run, action, plan, product, signal });
-    results.push({ status, required: action.is_required_to_pass === 1 });
-    counts.push(await store.records.countIssues(action.id));
+    const done = await performAction(deps, log, { run, action, plan, product, signal });
+    results.push({ status: done.status, required: action.is_required_to_pass === 1 });
+    counts.push(done.counts);
+    // The run's counts grow as each action ends, so a client watching sees them early.
     await store.runs.setRunCounts(run.id, sumCounts(counts)!);
   }
 
@@ -81,7 +82,7 @@ async function performAction(
   deps: PerformRunDeps,
   runLog: Logger,
   c: ActionContext,
-): Promise<string> {
+): Promise<{ status: string; counts: IssueCounts }> {
   const { store } = deps;
   const log = runLog.child({ actionId: c.action.id, action: c.action.name });
   await store.runs.markActionStarted(c.action.id);
@@ -162,7 +163,7 @@ async function performAction(
   const counts = await store.records.countIssues(c.action.id);
   await store.runs.markActionFinished(c.action.id, outcome.status, counts);
   log.info({ completionStatus: outcome.status, reason: outcome.reason, counts }, 'action finished');
-  return outcome.status;
+  return { status: outcome.status, counts };
 }
 
 async function storeArtifacts(
