@@ -86,7 +86,8 @@ export function createContext(values: Record<string, unknown>): CommandContext {
 export function describeFailure(error: unknown): { message: string; exitCode: number } {
   if (error instanceof CliError) return { message: error.message, exitCode: error.exitCode };
   if (error instanceof ApiError) {
-    const text = error.detail ? `${error.title}: ${error.detail}` : error.title;
+    // "<title>: <detail>" reads as one sentence without the title's own full stop.
+    const text = error.detail ? `${error.title.replace(/\.$/, '')}: ${error.detail}` : error.title;
     return {
       message: `${text} (HTTP ${error.status} ${error.apiCode})`,
       exitCode: ExitCode.API_ERROR,

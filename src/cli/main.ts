@@ -4,10 +4,6 @@
  */
 import { parseArgs } from 'node:util';
 import { loadSettings, settingSpecs, SettingsError } from '../config/settings.ts';
-import { ConfigError } from '../config/config-file.ts';
-import { startStratus } from '../app.ts';
-import { Store } from '../store/store.ts';
-import { createKeyFile } from './keys-create.ts';
 import { connectionHelp, describeFailure } from './client-command.ts';
 import { exitCodeHelp } from './exit-codes.ts';
 import { tokenCommand } from './commands/token-command.ts';
@@ -101,6 +97,8 @@ async function main(argv: string[]): Promise<void> {
 
   if (command === 'serve') {
     const { values } = parseArgs({ args: rest, options: settingOptions, strict: true });
+    // The server's modules load only for the commands that need them: API commands start fast.
+    const { startStratus } = await import('../app.ts');
     const stratus = await startStratus(loadSettings(values));
     process.stdout.write(`Stratus is serving the App Store Connect API at ${stratus.url}/v1\n`);
     const stop = () => {
@@ -131,6 +129,8 @@ async function main(argv: string[]): Promise<void> {
       fail(`--role must be ADMIN, APP_MANAGER or DEVELOPER; got '${role}'`);
     }
     const settings = loadSettings(values);
+    const { Store } = await import('../store/store.ts');
+    const { createKeyFile } = await import('./keys-create.ts');
     const store = await Store.open(settings.database);
     try {
       const key = await createKeyFile(store, {
@@ -178,7 +178,9 @@ process.stdout.on('error', (error: NodeJS.ErrnoException) => {
 });
 
 main(process.argv.slice(2)).catch((error: unknown) => {
-  if (error instanceof SettingsError || error instanceof ConfigError) fail(error.message);
+  if (error instanceof SettingsError || (error as Error)?.name === 'ConfigError') {
+    fail((error as Error).message);
+  }
   if (
     error instanceof TypeError &&
     (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')
