@@ -59,6 +59,7 @@ export class CatalogRepository {
       team_id: input.teamId,
       created_at: new Date().toISOString(),
       next_build_number: 1,
+      config_digest: null,
     };
     await this.#db.insertInto('products').values(row).execute();
     return row;
@@ -267,37 +268,104 @@ export class CatalogRepository {
 
   // -- workflows -----------------------------------------------------------
 
-  async upsertWorkflow(
-    input: Omit<WorkflowRow, 'id' | 'created_at' | 'last_modified_date' | 'is_locked_for_editing'>,
-  ): Promise<WorkflowRow> {
-    const now = new Date().toISOString();
-    const existing = await this.#db
-      .selectFrom('workflows')
-      .selectAll()
-      .where('product_id', '=', input.product_id)
-      .where('name', '=', input.name)
+  /**
+   * Writes a workflow of the products file. An entry whose digest is the one
+   * last applied is left alone, so changes made over the API survive a
+   * restart; a changed entry replaces them. An entry deleted over the API
+   * stays deleted until the file changes it.
+   */
+  async applyFileWorkflow(
+    input: WorkflowFields & { product_id: string },
+    key: string,
+    digest: string,
+  ): Promise<void> {
+    const tombstone = await this.#db
+      .selectFrom('config_tombstones')
+      .select('config_digest')
+      .where('config_key', '=', key)
       .executeTakeFirst();
+    if (tombstone?.config_digest === digest) return;
+    const existing =
+      (await this.#db
+        .selectFrom('workflows')
+        .selectAll()
+        .where('config_key', '=', key)
+        .executeTakeFirst()) ??
+      (await this.#db
+        .selectFrom('workflows')
+        .selectAll()
+        .where('product_id', '=', input.product_id)
+        .where('name', '=', input.name)
+        .where('config_key', 'is', null)
+        .executeTakeFirst());
+    if (existing?.config_digest === digest) return;
+    await this.#db.deleteFrom('config_tombstones').where('config_key', '=', key).execute();
+    const now = new Date().toISOString();
     if (existing) {
-      const changed = (Object.keys(input) as (keyof typeof input)[]).some(
-        (k) => existing[k] !== input[k],
-      );
-      const last_modified_date = changed ? now : existing.last_modified_date;
       await this.#db
         .updateTable('workflows')
-        .set({ ...input, last_modified_date })
+        .set({ ...input, config_key: key, config_digest: digest, last_modified_date: now })
         .where('id', '=', existing.id)
         .execute();
-      return { ...existing, ...input, last_modified_date };
+      return;
     }
+    await this.#db
+      .insertInto('workflows')
+      .values({
+        id: randomUUID(),
+        is_locked_for_editing: 0,
+        created_at: now,
+        last_modified_date: now,
+        xcode_version_id: null,
+        macos_version_id: null,
+        ...input,
+        config_key: key,
+        config_digest: digest,
+      })
+      .execute();
+  }
+
+  async createWorkflow(input: WorkflowFields & { product_id: string }): Promise<WorkflowRow> {
+    const now = new Date().toISOString();
     const row: WorkflowRow = {
       id: randomUUID(),
-      is_locked_for_editing: 0,
       created_at: now,
       last_modified_date: now,
+      config_key: null,
+      config_digest: null,
+      xcode_version_id: null,
+      macos_version_id: null,
+      is_locked_for_editing: 0,
       ...input,
     };
     await this.#db.insertInto('workflows').values(row).execute();
     return row;
+  }
+
+  /** Changes the given columns; lastModifiedDate moves only when something changed. */
+  async updateWorkflow(id: string, changes: Partial<WorkflowFields>): Promise<WorkflowRow | null> {
+    const [existing] = await this.workflows([id]);
+    if (!existing) return null;
+    const changed = (Object.keys(changes) as (keyof WorkflowFields)[]).some(
+      (k) => changes[k] !== undefined && existing[k] !== changes[k],
+    );
+    if (!changed) return existing;
+    const last_modified_date = new Date().toISOString();
+    await this.#db
+      .updateTable('workflows')
+      .set({ ...changes, last_modified_date })
+      .where('id', '=', id)
+      .execute();
+    return { ...existing, ...changes, last_modified_date };
+  }
+
+  workflowByName(productId: string, name: string): Promise<WorkflowRow | undefined> {
+    return this.#db
+      .selectFrom('workflows')
+      .selectAll()
+      .where('product_id', '=', productId)
+      .where('name', '=', name)
+      .executeTakeFirst();
   }
 
   workflows(ids: readonly string[]): Promise<WorkflowRow[]> {
@@ -316,7 +384,34 @@ export class CatalogRepository {
       page,
     ) as Promise<Page<WorkflowRow>>;
   }
+
+  // -- tombstones ----------------------------------------------------------
+
+  async productTombstoned(key: string, digest: string): Promise<boolean> {
+    const row = await this.#db
+      .selectFrom('config_tombstones')
+      .select('config_digest')
+      .where('config_key', '=', key)
+      .executeTakeFirst();
+    return row?.config_digest === digest;
+  }
 }
+
+/** The columns of a workflow that its definition sets (the rest the store keeps). */
+export type WorkflowFields = Pick<
+  WorkflowRow,
+  | 'repository_id'
+  | 'name'
+  | 'description'
+  | 'is_enabled'
+  | 'clean'
+  | 'container_file_path'
+  | 'start_conditions'
+  | 'actions'
+  | 'is_locked_for_editing'
+  | 'xcode_version_id'
+  | 'macos_version_id'
+>;
 
 export function parseCanonicalName(
   canonicalName: string,

@@ -23,6 +23,8 @@ export interface ProductTable {
   team_id: string;
   created_at: string;
   next_build_number: number;
+  /** Digest of the products-file entry last applied (null: not from the file). */
+  config_digest: string | null;
 }
 
 export interface RepositoryTable {
@@ -34,6 +36,9 @@ export interface RepositoryTable {
   ssh_clone_url: string | null;
   last_accessed_date: string | null;
   default_branch: string | null;
+  /** ScmProviderType kind of the host, when it is known. */
+  provider_kind: string | null;
+  provider_url: string | null;
 }
 
 export interface ProductRepositoryTable {
@@ -69,6 +74,29 @@ export interface WorkflowTable {
   actions: string;
   created_at: string;
   last_modified_date: string;
+  /** Product and name in the products file; null for workflows created over the API. */
+  config_key: string | null;
+  /** Digest of the file's entry last applied; the file wins again only when it changes. */
+  config_digest: string | null;
+  xcode_version_id: string | null;
+  macos_version_id: string | null;
+}
+
+export interface ConfigTombstoneTable {
+  config_key: string;
+  config_digest: string;
+}
+
+export interface PullRequestTable {
+  id: string;
+  repository_id: string;
+  number: number;
+  title: string;
+  source_branch_name: string;
+  destination_branch_name: string;
+  head_sha: string;
+  is_closed: number;
+  updated_at: string;
 }
 
 export interface BuildRunTable {
@@ -155,6 +183,8 @@ export interface Database {
   product_repositories: ProductRepositoryTable;
   git_references: GitReferenceTable;
   workflows: WorkflowTable;
+  config_tombstones: ConfigTombstoneTable;
+  pull_requests: PullRequestTable;
   build_runs: BuildRunTable;
   build_actions: BuildActionTable;
   issues: IssueTable;
