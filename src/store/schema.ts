@@ -25,6 +25,8 @@ export interface ProductTable {
   next_build_number: number;
   /** Digest of the products-file entry last applied (null: not from the file). */
   config_digest: string | null;
+  /** App Store Connect app id the products file names for it, if any. */
+  app_id: string | null;
 }
 
 export interface RepositoryTable {
@@ -36,9 +38,6 @@ export interface RepositoryTable {
   ssh_clone_url: string | null;
   last_accessed_date: string | null;
   default_branch: string | null;
-  /** ScmProviderType kind of the host, when it is known. */
-  provider_kind: string | null;
-  provider_url: string | null;
 }
 
 export interface ProductRepositoryTable {
@@ -87,16 +86,44 @@ export interface ConfigTombstoneTable {
   config_digest: string;
 }
 
-export interface PullRequestTable {
+export interface RunnerTable {
   id: string;
-  repository_id: string;
-  number: number;
-  title: string;
-  source_branch_name: string;
-  destination_branch_name: string;
-  head_sha: string;
-  is_closed: number;
-  updated_at: string;
+  name: string;
+  last_seen: string;
+  has_xcode: number;
+}
+
+export interface XcodeVersionTable {
+  /** e.g. Xcode16C5032a:stable */
+  id: string;
+  name: string;
+  /** JSON: CiTestDestination-like list, as the contract's ciXcodeVersions shows it. */
+  test_destinations: string;
+  reported_by: string;
+  reported_at: string;
+}
+
+export interface MacOsVersionTable {
+  /** The build version, e.g. 24C101. */
+  id: string;
+  name: string;
+  reported_by: string;
+  reported_at: string;
+}
+
+export interface XcodeMacOsVersionTable {
+  xcode_version_id: string;
+  macos_version_id: string;
+}
+
+export interface BuildTable {
+  id: string;
+  run_id: string;
+  action_id: string;
+  version: string;
+  uploaded_date: string;
+  processing_state: string;
+  audience: string;
 }
 
 export interface BuildRunTable {
@@ -184,7 +211,11 @@ export interface Database {
   git_references: GitReferenceTable;
   workflows: WorkflowTable;
   config_tombstones: ConfigTombstoneTable;
-  pull_requests: PullRequestTable;
+  runners: RunnerTable;
+  xcode_versions: XcodeVersionTable;
+  macos_versions: MacOsVersionTable;
+  xcode_macos_versions: XcodeMacOsVersionTable;
+  builds: BuildTable;
   build_runs: BuildRunTable;
   build_actions: BuildActionTable;
   issues: IssueTable;

@@ -1,8 +1,9 @@
 import { sql, type Kysely } from 'kysely';
 
 /**
- * Workflows written over the API beside those of the products file, the
- * Xcode and macOS versions a workflow names, SCM providers, and pull requests.
+ * Workflows and products written over the API beside those of the products
+ * file; the Xcode and macOS versions that runners report; App Store Connect
+ * builds recorded for distributable archives.
  */
 export async function up(db: Kysely<any>): Promise<void> {
   await db.schema.alterTable('workflows').addColumn('config_key', 'text').execute();
@@ -19,6 +20,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     .execute();
 
   await db.schema.alterTable('products').addColumn('config_digest', 'text').execute();
+  await db.schema.alterTable('products').addColumn('app_id', 'text').execute();
 
   // Entries of the products file deleted over the API, with the digest of the
   // entry as it was: the entry comes back only when the file changes it.
@@ -28,20 +30,52 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('config_digest', 'text', (c) => c.notNull())
     .execute();
 
-  await db.schema.alterTable('repositories').addColumn('provider_kind', 'text').execute();
-  await db.schema.alterTable('repositories').addColumn('provider_url', 'text').execute();
+  await db.schema
+    .createTable('runners')
+    .addColumn('id', 'text', (c) => c.primaryKey())
+    .addColumn('name', 'text', (c) => c.notNull())
+    .addColumn('last_seen', 'text', (c) => c.notNull())
+    .addColumn('has_xcode', 'integer', (c) => c.notNull())
+    .execute();
 
   await db.schema
-    .createTable('pull_requests')
+    .createTable('xcode_versions')
     .addColumn('id', 'text', (c) => c.primaryKey())
-    .addColumn('repository_id', 'text', (c) => c.notNull())
-    .addColumn('number', 'integer', (c) => c.notNull())
-    .addColumn('title', 'text', (c) => c.notNull())
-    .addColumn('source_branch_name', 'text', (c) => c.notNull())
-    .addColumn('destination_branch_name', 'text', (c) => c.notNull())
-    .addColumn('head_sha', 'text', (c) => c.notNull())
-    .addColumn('is_closed', 'integer', (c) => c.notNull().defaultTo(0))
-    .addColumn('updated_at', 'text', (c) => c.notNull())
-    .addUniqueConstraint('pull_requests_repo_number', ['repository_id', 'number'])
+    .addColumn('name', 'text', (c) => c.notNull())
+    .addColumn('test_destinations', 'text', (c) => c.notNull())
+    .addColumn('reported_by', 'text', (c) => c.notNull())
+    .addColumn('reported_at', 'text', (c) => c.notNull())
     .execute();
+
+  await db.schema
+    .createTable('macos_versions')
+    .addColumn('id', 'text', (c) => c.primaryKey())
+    .addColumn('name', 'text', (c) => c.notNull())
+    .addColumn('reported_by', 'text', (c) => c.notNull())
+    .addColumn('reported_at', 'text', (c) => c.notNull())
+    .execute();
+
+  await db.schema
+    .createTable('xcode_macos_versions')
+    .addColumn('xcode_version_id', 'text', (c) => c.notNull())
+    .addColumn('macos_version_id', 'text', (c) => c.notNull())
+    .addPrimaryKeyConstraint('xcode_macos_versions_pk', ['xcode_version_id', 'macos_version_id'])
+    .execute();
+  await db.schema
+    .createIndex('xcode_macos_versions_macos')
+    .on('xcode_macos_versions')
+    .columns(['macos_version_id', 'xcode_version_id'])
+    .execute();
+
+  await db.schema
+    .createTable('builds')
+    .addColumn('id', 'text', (c) => c.primaryKey())
+    .addColumn('run_id', 'text', (c) => c.notNull())
+    .addColumn('action_id', 'text', (c) => c.notNull())
+    .addColumn('version', 'text', (c) => c.notNull())
+    .addColumn('uploaded_date', 'text', (c) => c.notNull())
+    .addColumn('processing_state', 'text', (c) => c.notNull())
+    .addColumn('audience', 'text', (c) => c.notNull())
+    .execute();
+  await db.schema.createIndex('builds_run').on('builds').columns(['run_id', 'id']).execute();
 }
