@@ -144,6 +144,11 @@ export class CatalogRepository {
     return this.#db.selectFrom('repositories').selectAll().where('id', 'in', ids).execute();
   }
 
+  /** Every repository; there are as many as the products name, so a handful. */
+  allRepositories(): Promise<RepositoryRow[]> {
+    return this.#db.selectFrom('repositories').selectAll().orderBy('id').execute();
+  }
+
   async productRepositoryIds(productId: string, kind: 'PRIMARY' | 'ADDITIONAL'): Promise<string[]> {
     const rows = await this.#db
       .selectFrom('product_repositories')
