@@ -297,4 +297,23 @@ describe('workflows of the products file and of the API across restarts', () => 
     assert.ok(workflows.every((w) => w.attributes.description === 'From the file, changed'));
     assert.equal(workflows.find((w) => w.attributes.name === 'CI').id, ci.id);
   });
+
+  test('actions written back as they were read keep their Stratus-only settings', async () => {
+    const ci = (await discover(h.api)).workflow;
+    const actions = ci.attributes.actions;
+    assert.ok(actions.every((a: any) => !('command' in a) && !('testReports' in a)));
+    actions[1].isRequiredToPass = false;
+    const r = await h.api.request(
+      'PATCH',
+      `/v1/ciWorkflows/${ci.id}`,
+      patchBody(ci.id, { actions }),
+    );
+    assert.equal(r.status, 200);
+    assert.deepEqual(r.json.data.attributes.actions, actions);
+    const [row] = await h.stratus.store.catalog.workflows([ci.id]);
+    const stored = JSON.parse(row!.actions);
+    assert.match(stored[0].command, /^mkdir -p build/);
+    assert.equal(stored[1].testReports, 'build/junit.xml');
+    assert.equal(stored[1].isRequiredToPass, false);
+  });
 });

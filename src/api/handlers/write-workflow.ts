@@ -146,8 +146,10 @@ function fieldsFrom(attributes: Attributes, current: WorkflowRow | null): Partia
   else if (!current) out.is_locked_for_editing = 0;
   if (given('clean')) out.clean = attributes.clean ? 1 : 0;
   if (given('containerFilePath')) out.container_file_path = attributes.containerFilePath as string;
-  if (given('actions'))
-    out.actions = JSON.stringify(checkActions(attributes.actions as Attributes[]));
+  if (given('actions')) {
+    const actions = checkActions(attributes.actions as Attributes[]);
+    out.actions = JSON.stringify(current ? keepLocalSettings(actions, current) : actions);
+  }
 
   // Start conditions are nullable in the resource: null removes one.
   const conditions = current ? JSON.parse(current.start_conditions) : {};
@@ -186,6 +188,23 @@ function checkActions(actions: Attributes[]): WorkflowAction[] {
       platform: a.platform ?? null,
       isRequiredToPass: a.isRequiredToPass ?? true,
     } as WorkflowAction;
+  });
+}
+
+/**
+ * The API never shows an action's `command` and `testReports` (settings of the
+ * products file), so a client that writes back the actions it read would drop
+ * them. An action that keeps its name and type keeps them.
+ */
+function keepLocalSettings(actions: WorkflowAction[], current: WorkflowRow): WorkflowAction[] {
+  const before = JSON.parse(current.actions) as WorkflowAction[];
+  return actions.map((action) => {
+    const same = before.find((b) => b.name === action.name && b.actionType === action.actionType);
+    if (!same) return action;
+    const kept: WorkflowAction = { ...action };
+    if (same.command !== undefined) kept.command = same.command;
+    if (same.testReports !== undefined) kept.testReports = same.testReports;
+    return kept;
   });
 }
 
