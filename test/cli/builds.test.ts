@@ -5,6 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startHarness, type Harness } from '../support/harness.ts';
 import { harnessEnv, runCli } from '../support/run-cli.ts';
+import { AscClient } from '../../src/client/index.ts';
+import { watchRun } from '../../src/cli/watch-run.ts';
 
 describe('the stratus command against a real server building the sample app', () => {
   let h: Harness;
@@ -195,5 +197,30 @@ describe('the stratus command against a real server building the sample app', ()
       r.stderr,
       /^stratus: no open pull request #7 in repository 'repo'; open pull requests: none/,
     );
+  });
+
+  test('on a terminal, --wait redraws one block in place until the run completes', async () => {
+    const client = new AscClient({ baseUrl: h.stratus.url, credentials: { ...h.key } });
+    const [workflow] = await client.listWorkflows((await client.listProducts().all())[0]!.id).all();
+    const { data: run } = await client.startBuildRun({ workflowId: workflow!.id });
+    // A terminal stand-in that keeps what is written to it.
+    const writes: string[] = [];
+    const stream = { isTTY: true, write: (text: string) => writes.push(text) };
+    const result = await watchRun(client, run.id, {
+      intervalMs: 100,
+      timeoutMs: 120_000,
+      stream: stream as unknown as NodeJS.WriteStream,
+      title: 'build',
+    });
+    assert.equal(result.timedOut, false);
+    assert.equal(result.run.attributes?.completionStatus, 'FAILED');
+    assert.ok(writes.length >= 2);
+    // Each redraw first moves up over the previous block's three lines and clears below.
+    assert.ok(!writes[0]!.startsWith('\x1b['));
+    for (const later of writes.slice(1)) assert.ok(later.startsWith('\x1b[3F\x1b[J'), later);
+    const last = writes.at(-1)!.split('\n');
+    assert.match(last[0]!, /^\x1b\[3F\x1b\[Jbuild  FAILED  \S+$/);
+    assert.match(last[1]!, /^ {2}Build - macOS +SUCCEEDED +\S+ +1 warning$/);
+    assert.match(last[2]!, /^ {2}Test - macOS +FAILED +\S+ +1 test failure, 1 warning$/);
   });
 });
