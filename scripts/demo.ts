@@ -70,7 +70,8 @@ async function main(): Promise<number> {
     const line = actions
       .map(
         (a) =>
-          `${a.attributes?.name}: ${a.attributes?.completionStatus ?? a.attributes?.executionProgress}`,
+          `${a.attributes?.name}: ` +
+          `${a.attributes?.completionStatus ?? a.attributes?.executionProgress}`,
       )
       .join(' | ');
     const status = `${current.attributes?.executionProgress?.padEnd(8)} ${line}`;

@@ -113,7 +113,8 @@ export async function resolveRepository(client: AscClient, value: string): Promi
     throw new UsageError(`no repository named '${value}'; repositories: ${listed(names)}`);
   }
   throw new UsageError(
-    `repository name '${value}' is ambiguous: ${matches.map((r) => `'${full(r)}' (${r.id})`).join(', ')}; ` +
+    `repository name '${value}' is ambiguous: ` +
+      `${matches.map((r) => `'${full(r)}' (${r.id})`).join(', ')}; ` +
       'give owner/name or the id',
   );
 }
@@ -144,7 +145,8 @@ export async function resolveGitReference(
     );
   }
   throw new UsageError(
-    `${word} '${name}' is ambiguous: ${matches.map((r) => r.attributes?.canonicalName).join(', ')}; ` +
+    `${word} '${name}' is ambiguous: ` +
+      `${matches.map((r) => r.attributes?.canonicalName).join(', ')}; ` +
       'give the canonical name (refs/...)',
   );
 }

@@ -189,7 +189,9 @@ export class AscClient {
    * `GET /v1/scmRepositories`, lazily paged.
    *
    * @example
-   * for await (const repo of client.listRepositories()) console.log(repo.attributes?.repositoryName);
+   * for await (const repo of client.listRepositories()) {
+   *   console.log(repo.attributes?.repositoryName);
+   * }
    */
   listRepositories(query?: QueryOptions): Paged<T.ScmRepository, T.ScmRepositoriesResponse> {
     return this.list('/v1/scmRepositories', {}, query);
@@ -262,7 +264,9 @@ export class AscClient {
    *
    * @example
    * const { data: run } = await client.getBuildRun(runId);
-   * if (run.attributes?.executionProgress === 'COMPLETE') console.log(run.attributes.completionStatus);
+   * if (run.attributes?.executionProgress === 'COMPLETE') {
+   *   console.log(run.attributes.completionStatus);
+   * }
    */
   getBuildRun(id: string, query?: QueryOptions): Promise<T.CiBuildRunResponse> {
     return this.get('/v1/ciBuildRuns/{id}', { id }, query);

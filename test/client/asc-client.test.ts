@@ -69,7 +69,7 @@ describe('the client against a real Stratus', () => {
     assert.equal(workflows.value!.included?.[0]?.type, 'ciProducts');
   });
 
-  test("an error document becomes an ApiError with the server's status, code and text", async () => {
+  test("an error document becomes an ApiError with the server's status, code, text", async () => {
     const id = 'Xcode12E507:stable';
     await assert.rejects(client.getBuildRun(id), (e: ApiError) => {
       assert.ok(e instanceof ApiError);
@@ -104,7 +104,7 @@ describe('the client against a real Stratus', () => {
 });
 
 describe('retries, bounded', () => {
-  test('429 is retried with backoff, then given up as an ApiError with the rate limit', async () => {
+  test('429 is retried with backoff, then given up as an ApiError with the budget', async () => {
     const h = await startHarness({ runners: 0, flags: { 'rate-limit': '1' } });
     try {
       const events: RetryEvent[] = [];

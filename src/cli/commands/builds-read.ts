@@ -133,7 +133,8 @@ export async function buildsShow(args: string[]): Promise<number> {
         [
           'commit',
           commit
-            ? `${commit.commitSha?.slice(0, 12)} ${firstLine(commit.message, 60)} (${commit.author?.displayName ?? '?'})`
+            ? `${commit.commitSha?.slice(0, 12)} ${firstLine(commit.message, 60)} ` +
+              `(${commit.author?.displayName ?? '?'})`
             : '-',
         ],
         ['created', formatDate(a.createdDate)],

@@ -48,7 +48,8 @@ export async function buildsStart(args: string[]): Promise<number> {
   );
   if (sources.length > 1) {
     throw new UsageError(
-      `give one of --branch, --tag, --pull-request, --rebuild; got ${sources.map((s) => `--${s}`).join(' and ')}`,
+      'give one of --branch, --tag, --pull-request, --rebuild; got ' +
+        sources.map((s) => `--${s}`).join(' and '),
     );
   }
   if (!values.wait && (values.timeout || values.interval)) {
@@ -131,7 +132,8 @@ async function printOutcome(
   if (out.quiet) return out.line(run.id);
   const a = run.attributes;
   out.line(
-    `${title}: ${a?.completionStatus} in ${elapsed(a?.startedDate ?? a?.createdDate, a?.finishedDate)}` +
+    `${title}: ${a?.completionStatus} in ` +
+      `${elapsed(a?.startedDate ?? a?.createdDate, a?.finishedDate)}` +
       ` — ${describeIssues(a?.issueCounts)}`,
   );
   out.line(

@@ -94,12 +94,7 @@ export async function workflowsShow(args: string[]): Promise<number> {
       [
         ['id', doc.data.id],
         ['product', product ? `${product.attributes?.name} (${product.id})` : '-'],
-        [
-          'repository',
-          repository
-            ? `${[repository.attributes?.ownerName, repository.attributes?.repositoryName].filter(Boolean).join('/')} (${repository.id})`
-            : '-',
-        ],
+        ['repository', repository ? `${repositoryName(repository)} (${repository.id})` : '-'],
         ['description', a.description || '-'],
         ['enabled', a.isEnabled ? 'yes' : 'no'],
         ['clean builds', a.clean ? 'yes' : 'no'],
@@ -123,6 +118,13 @@ export async function workflowsShow(args: string[]): Promise<number> {
     ),
   );
   return 0;
+}
+
+function repositoryName(repository: {
+  attributes?: { ownerName?: string | null; repositoryName?: string | null } | null;
+}): string {
+  const a = repository.attributes;
+  return [a?.ownerName, a?.repositoryName].filter(Boolean).join('/');
 }
 
 export async function refsList(args: string[]): Promise<number> {
