@@ -21,15 +21,34 @@ import {
 } from './retry-policy.ts';
 import { TokenSource, type KeyCredentials } from './token-source.ts';
 
-/** Apple's API root. */
+/**
+ * Apple's API root.
+ *
+ * @example
+ * new AscClient({ baseUrl: APPLE_BASE_URL, credentials: appleKey });
+ */
 export const APPLE_BASE_URL = 'https://api.appstoreconnect.apple.com';
 
-/** Anything that hands out a current bearer token; a {@link TokenSource} is one. */
+/**
+ * Anything that hands out a current bearer token; a {@link TokenSource} is one.
+ *
+ * @example
+ * const fixed: TokenProvider = { token: async () => process.env.ASC_TOKEN! };
+ * new AscClient({ baseUrl, credentials: fixed });
+ */
 export interface TokenProvider {
   token(): Promise<string>;
 }
 
-/** Told before each retry, e.g. to print "retrying in 2 s". */
+/**
+ * Told before each retry, e.g. to print "retrying in 2 s".
+ *
+ * @example
+ * new AscClient({
+ *   ...config,
+ *   onRetry: (e) => process.stderr.write(`${e.reason}: retry ${e.attempt} in ${e.delayMs} ms\n`),
+ * });
+ */
 export interface RetryEvent {
   attempt: number;
   delayMs: number;
@@ -62,7 +81,13 @@ export interface AscClientConfig {
   fetch?: typeof fetch;
 }
 
-/** A response whose status was below 400. */
+/**
+ * A response whose status was below 400.
+ *
+ * @example
+ * const { status, headers, document } = await client.request('GET', '/v1/ciProducts');
+ * console.log(status, headers.get('x-rate-limit'), document);
+ */
 export interface AscResponse<D> {
   status: number;
   headers: Headers;

@@ -1,6 +1,11 @@
 /** Lazy iteration over a paged JSON:API list, following `links.next`. */
 
-/** A list document as the contract shapes it: `data`, and `links.next` while more remain. */
+/**
+ * A list document as the contract shapes it: `data`, and `links.next` while more remain.
+ *
+ * @example
+ * const page: ListDocument<CiProduct> = { data: [], links: { next: null } };
+ */
 export interface ListDocument<R> {
   data: R[];
   links?: { next?: string | null } | null;

@@ -7,14 +7,31 @@ import { readFile } from 'node:fs/promises';
 import { importPKCS8, SignJWT, type CryptoKey } from 'jose';
 import { AuthConfigError } from './asc-client-error.ts';
 
-/** Apple's longest lifetime for a token that is not a GET-only scoped one (TOK). */
+/**
+ * Apple's longest lifetime for a token that is not a GET-only scoped one (TOK).
+ *
+ * @example
+ * new TokenSource({ ...key, lifetimeSeconds: MAX_TOKEN_LIFETIME_SECONDS });
+ */
 export const MAX_TOKEN_LIFETIME_SECONDS = 20 * 60;
-/** Apple's longest lifetime for a GET-only scoped token: six months (TOK). */
+/**
+ * Apple's longest lifetime for a GET-only scoped token: six months (TOK).
+ *
+ * @example
+ * new TokenSource({ ...key, scope: ['GET /v1/ciProducts'], lifetimeSeconds: 90 * 86400 });
+ */
 export const MAX_SCOPED_TOKEN_LIFETIME_SECONDS = 182 * 24 * 60 * 60;
 
 /**
  * A team API key as App Store Connect hands it out: the issuer id, the key id
  * and the `.p8` private key, given as contents or as a path to read.
+ *
+ * @example
+ * const key: KeyCredentials = {
+ *   issuerId: '69a6de7f-1c3e-47e3-e053-5b8c7c11a4d1',
+ *   keyId: '7QK2M9XA3B',
+ *   privateKeyPath: '/keys/AuthKey_7QK2M9XA3B.p8',
+ * };
  */
 export interface KeyCredentials {
   issuerId: string;
@@ -25,7 +42,12 @@ export interface KeyCredentials {
   privateKeyPath?: string;
 }
 
-/** How tokens are minted: lifetime, scope, and the clock (tests freeze it). */
+/**
+ * How tokens are minted: lifetime, scope, and the clock (tests freeze it).
+ *
+ * @example
+ * const config: TokenSourceConfig = { ...key, lifetimeSeconds: 600, refreshBeforeSeconds: 30 };
+ */
 export interface TokenSourceConfig extends KeyCredentials {
   /** Seconds; at most 1200 unless every `scope` entry is a GET. Default 1200. */
   lifetimeSeconds?: number;
@@ -44,7 +66,7 @@ export interface TokenSourceConfig extends KeyCredentials {
  * const tokens = new TokenSource({
  *   issuerId: '69a6de7f-1c3e-47e3-e053-5b8c7c11a4d1',
  *   keyId: '7QK2M9XA3B',
- *   privateKeyPath: '~/keys/AuthKey_7QK2M9XA3B.p8',
+ *   privateKeyPath: '/keys/AuthKey_7QK2M9XA3B.p8',
  * });
  * const headers = { authorization: `Bearer ${await tokens.token()}` };
  */
