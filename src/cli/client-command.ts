@@ -9,6 +9,7 @@ import {
   AuthConfigError,
   NetworkError,
   TimeoutError,
+  type RetryEvent,
 } from '../client/index.ts';
 import { CliError, UsageError } from './cli-error.ts';
 import { resolveConnection, type ConnectionFlags } from './connection.ts';
@@ -43,6 +44,14 @@ export const connectionHelp = `connection (flag, else environment variable, else
 output: a table by default; --json the API's data (lists: every page's data as one array);
   --quiet ids only`;
 
+function describeRetry(event: RetryEvent): string {
+  if (event.reason === 'network') return event.error.message;
+  return event.budget
+    ? `rate limited: ${event.budget.limit - event.budget.remaining} of ${event.budget.limit} ` +
+        'requests this hour used'
+    : 'rate limited';
+}
+
 export interface CommandContext {
   client: AscClient;
   out: Output;
@@ -74,7 +83,7 @@ export function createContext(values: Record<string, unknown>): CommandContext {
     retry: { retries },
     onRetry: (event) =>
       out.note(
-        `stratus: ${event.reason === 'rate-limit' ? 'rate limited' : event.error.message}; ` +
+        `stratus: ${describeRetry(event)}; ` +
           `retrying in ${(event.delayMs / 1000).toFixed(1)}s ` +
           `(retry ${event.attempt} of ${retries})`,
       ),

@@ -14,6 +14,7 @@ import {
 } from './request-url.ts';
 import {
   backoffDelay,
+  rateLimit,
   retryAfterMs,
   retryPolicy,
   type RetryConfig,
@@ -53,6 +54,8 @@ export interface RetryEvent {
   attempt: number;
   delayMs: number;
   reason: 'network' | 'rate-limit';
+  /** From a 429's `X-Rate-Limit`, when it has one. */
+  budget: { limit: number; remaining: number } | null;
   method: string;
   url: string;
   error: AscClientError;
@@ -527,6 +530,7 @@ export class AscClient {
       let failure: AscClientError;
       let delay: number | null;
       let reason: RetryEvent['reason'];
+      let budget: RetryEvent['budget'] = null;
       try {
         const response = await this.#fetch(url, {
           method,
@@ -543,7 +547,10 @@ export class AscClient {
           url: url.href,
           headers: response.headers,
         });
+        // X-Rate-Limit tells the hourly budget but not when a request ages out of the
+        // rolling hour, so only Retry-After can shorten or lengthen the wait.
         delay = retryAfterMs(response.headers);
+        budget = rateLimit(response.headers);
         reason = 'rate-limit';
         if (delay !== null && delay > this.#retry.maxDelayMs) throw failure;
       } catch (error) {
@@ -558,7 +565,15 @@ export class AscClient {
       }
       if (attempt > this.#retry.retries) throw failure;
       const wait = delay ?? backoffDelay(this.#retry, attempt);
-      this.#onRetry?.({ attempt, delayMs: wait, reason, method, url: url.href, error: failure });
+      this.#onRetry?.({
+        attempt,
+        delayMs: wait,
+        reason,
+        budget,
+        method,
+        url: url.href,
+        error: failure,
+      });
       await new Promise((resolve) => setTimeout(resolve, wait));
     }
   }

@@ -125,10 +125,10 @@ describe('retries, bounded', () => {
       });
       assert.equal(sent, 1 + 3);
       assert.deepEqual(
-        events.map((e) => [e.attempt, e.reason]),
+        events.map((e) => [e.attempt, e.reason, e.budget]),
         [
-          [1, 'rate-limit'],
-          [2, 'rate-limit'],
+          [1, 'rate-limit', { limit: 1, remaining: 0 }],
+          [2, 'rate-limit', { limit: 1, remaining: 0 }],
         ],
       );
     } finally {
