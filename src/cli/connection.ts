@@ -12,7 +12,7 @@
  *     }
  *   }
  */
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import type { KeyCredentials } from '../client/index.ts';
@@ -154,4 +154,25 @@ export function resolveConnection(flags: ConnectionFlags, env = process.env): Co
     throw new CliError(`--base-url must be an http(s) URL; got '${baseUrl}'`, ExitCode.USAGE);
   }
   return { baseUrl, credentials: { issuerId: issuerId!, keyId: keyId!, ...key } };
+}
+
+/**
+ * Adds or replaces one profile in the profiles file (made if missing, readable
+ * by its owner only), and makes it the default when the file had none.
+ */
+export function saveProfile(name: string, profile: Profile, env = process.env): string {
+  const file = profilesPath(env);
+  let parsed: { default?: string; profiles?: Record<string, Profile> } = {};
+  try {
+    parsed = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') {
+      throw credentialsError(`cannot update ${file}: ${(error as Error).message}`);
+    }
+  }
+  parsed.profiles = { ...parsed.profiles, [name]: profile };
+  parsed.default ??= name;
+  mkdirSync(dirname(file), { recursive: true });
+  writeFileSync(file, `${JSON.stringify(parsed, null, 2)}\n`, { mode: 0o600 });
+  return file;
 }

@@ -6,6 +6,7 @@ import { parseArgs } from 'node:util';
 import { loadSettings, settingSpecs, SettingsError } from '../config/settings.ts';
 import { connectionHelp, describeFailure } from './client-command.ts';
 import { exitCodeHelp } from './exit-codes.ts';
+import { saveProfile } from './connection.ts';
 import { tokenCommand } from './commands/token-command.ts';
 import {
   productsList,
@@ -59,6 +60,7 @@ server options (each also an environment variable):
 ${settingSpecs.map((s) => `  --${s.flag.padEnd(18)} ${s.env.padEnd(24)} ${s.help}`).join('\n')}
 
 keys create options: --name NAME --role ADMIN|APP_MANAGER|DEVELOPER --out DIR --json
+                     --profile NAME (save issuer, key and this server's URL as a profile)
 `;
 
 const apiCommands: Record<string, (args: string[]) => Promise<number>> = {
@@ -121,6 +123,7 @@ async function main(argv: string[]): Promise<void> {
         role: { type: 'string', default: 'ADMIN' },
         out: { type: 'string', default: '.' },
         json: { type: 'boolean', default: false },
+        profile: { type: 'string' },
       },
       strict: true,
     });
@@ -138,6 +141,17 @@ async function main(argv: string[]): Promise<void> {
         role: role as KeyRole,
         outDir: String(values.out),
       });
+      let profileFile: string | undefined;
+      if (values.profile) {
+        // 0.0.0.0 and :: listen everywhere; a client on this machine reaches them on loopback.
+        const host = ['0.0.0.0', '::'].includes(settings.host) ? '127.0.0.1' : settings.host;
+        profileFile = saveProfile(values.profile, {
+          baseUrl: settings.publicUrl || `http://${host}:${settings.port}`,
+          issuerId: key.issuerId,
+          keyId: key.keyId,
+          privateKeyPath: key.privateKeyPath,
+        });
+      }
       if (values.json) process.stdout.write(`${JSON.stringify(key)}\n`);
       else {
         process.stdout.write(
@@ -145,7 +159,8 @@ async function main(argv: string[]): Promise<void> {
             `  issuer id:   ${key.issuerId}\n  key id:      ${key.keyId}\n` +
             `  private key: ${key.privateKeyPath}\n` +
             'Keep the .p8 file safe: the server stores only the public key ' +
-            'and cannot show it again.\n',
+            'and cannot show it again.\n' +
+            (profileFile ? `Saved as profile '${values.profile}' in ${profileFile}\n` : ''),
         );
       }
     } finally {

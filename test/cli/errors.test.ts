@@ -1,7 +1,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createPublicKey, generateKeyPairSync, verify } from 'node:crypto';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -155,6 +155,25 @@ describe('the stratus command when names, keys or the server are wrong', () => {
       missing.stderr,
       /no profile 'nope' in .*profiles\.json \(profiles: local, elsewhere\)/,
     );
+  });
+
+  test('keys create --profile saves a profile that later commands use', async () => {
+    const config = mkdtempSync(join(tmpdir(), 'stratus-config-'));
+    const keys = mkdtempSync(join(tmpdir(), 'stratus-keys-'));
+    const profileEnv = cleanEnv({ XDG_CONFIG_HOME: config });
+    const port = new URL(h.stratus.url).port;
+    const made = await runCli(
+      ['keys', 'create', '--data', h.dataDir, '--out', keys, '--port', port, '--profile', 'here'],
+      profileEnv,
+    );
+    assert.equal(made.code, 0, made.stderr);
+    assert.match(made.stdout, /Saved as profile 'here' in .*stratus\/profiles\.json/);
+    const saved = JSON.parse(readFileSync(join(config, 'stratus', 'profiles.json'), 'utf8'));
+    assert.equal(saved.default, 'here');
+    assert.equal(saved.profiles.here.baseUrl, `http://127.0.0.1:${port}`);
+    const r = await runCli(['workflows', 'list', '--product', 'Greeter Pro', '-q'], profileEnv);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /^[0-9a-f-]{36}\n$/);
   });
 
   test('token: a long-lived GET-only scoped token that the server accepts', async () => {
