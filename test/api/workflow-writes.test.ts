@@ -229,7 +229,7 @@ describe('ciWorkflows writes', () => {
     );
   });
 
-  test('DELETE refuses while a run is unfinished, then removes the workflow and its runs', async () => {
+  test('DELETE refuses while a run is unfinished, then removes it with its runs', async () => {
     const runs = await h.api.all(`/v1/ciWorkflows/${created.id}/buildRuns`);
     assert.ok(runs.length > 0);
     const refused = await h.api.request('DELETE', `/v1/ciWorkflows/${created.id}`);
@@ -267,7 +267,7 @@ describe('workflows of the products file and of the API across restarts', () => 
   });
   after(() => h.close());
 
-  test('API edits survive a restart; a deleted file workflow stays deleted until the file changes it', async () => {
+  test('API edits survive a restart; a deleted file workflow returns with a new entry', async () => {
     const ci = (await discover(h.api)).workflow;
     const doomed = (await discover(h.api, 'Doomed')).workflow;
     let r = await h.api.request(

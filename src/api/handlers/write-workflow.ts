@@ -67,7 +67,8 @@ export async function updateWorkflow(ctx: Ctx, id: string, body: RequestDocument
       409,
       'ENTITY_ERROR.ID.INVALID',
       'The provided entity id does not match the resource',
-      `The body names the workflow '${body.data.id}' but the URL names '${id}'; make them the same.`,
+      `The body names the workflow '${body.data.id}' but the URL names '${id}'; ` +
+        'make them the same.',
       { pointer: '/data/id' },
     );
   }
