@@ -177,7 +177,7 @@ function mapError(e: ErrorObject): AscError {
       return entityUnprocessable(
         `This member must be ${/^[aeiou]/.test(article) ? 'an' : 'a'} ${article}` +
           `${nullable ? ' or null' : ''}.`,
-        at || '/',
+        at,
       );
     }
     case 'enum': {
@@ -189,6 +189,6 @@ function mapError(e: ErrorObject): AscError {
     }
     default:
       if (inAttributes) return attributeInvalid(at, `The value ${e.message ?? 'is not valid'}.`);
-      return entityUnprocessable(`This member ${e.message ?? 'is not valid'}.`, at || '/');
+      return entityUnprocessable(`This member ${e.message ?? 'is not valid'}.`, at);
   }
 }
