@@ -3,7 +3,7 @@
  * file declares and the API reads. Build runs live in BuildRunRepository.
  */
 import { randomUUID } from 'node:crypto';
-import type { Kysely, Selectable, Transaction } from 'kysely';
+import { sql, type Kysely, type Selectable, type Transaction } from 'kysely';
 import type {
   Database,
   GitReferenceTable,
@@ -408,6 +408,7 @@ export class CatalogRepository {
         .where('id', '=', id)
         .executeTakeFirst();
       if (!workflow) return { removed: false, unfinishedRun: null, runIds: [] };
+      await holdProduct(tx, workflow.product_id);
       const unfinished = await unfinishedRun(tx, 'workflow_id', id);
       if (unfinished) return { removed: false, unfinishedRun: unfinished, runIds: [] };
 
@@ -429,6 +430,7 @@ export class CatalogRepository {
         .where('id', '=', id)
         .executeTakeFirst();
       if (!product) return { removed: false, unfinishedRun: null, runIds: [] };
+      await holdProduct(tx, id);
       const unfinished = await unfinishedRun(tx, 'product_id', id);
       if (unfinished) return { removed: false, unfinishedRun: unfinished, runIds: [] };
 
@@ -477,6 +479,21 @@ export interface Removal {
 
 function productConfigKey(name: string): string {
   return `product:${name}`;
+}
+
+/**
+ * Takes the product row for the rest of the transaction (an UPDATE that
+ * changes nothing locks the row on PostgreSQL and makes the transaction the
+ * writer on SQLite). Run creation updates the same row first, so a run is
+ * either created before the removal looks for unfinished runs or sees that
+ * its workflow is gone.
+ */
+async function holdProduct(tx: Transaction<Database>, productId: string): Promise<void> {
+  await tx
+    .updateTable('products')
+    .set({ next_build_number: sql`next_build_number` })
+    .where('id', '=', productId)
+    .execute();
 }
 
 async function unfinishedRun(

@@ -251,6 +251,28 @@ describe('ciWorkflows writes', () => {
     assert.equal(again.status, 404);
     assert.equal(again.json.errors[0].code, 'NOT_FOUND');
   });
+  test('a start that races a deletion creates no run and takes no number', async () => {
+    const [before] = await h.stratus.store.catalog.products([ids.product.id]);
+    const run = await h.stratus.store.runs.create(
+      {
+        product_id: ids.product.id,
+        workflow_id: created.id,
+        source_commit: null,
+        destination_commit: null,
+        is_pull_request_build: 0,
+        start_reason: 'MANUAL',
+        source_ref_id: null,
+        destination_ref_id: null,
+        pull_request_id: null,
+        clean: 0,
+        plan: '{}',
+      },
+      [],
+    );
+    assert.equal(run, null);
+    const [after] = await h.stratus.store.catalog.products([ids.product.id]);
+    assert.equal(after!.next_build_number, before!.next_build_number);
+  });
 });
 
 describe('workflows of the products file and of the API across restarts', () => {
