@@ -186,6 +186,26 @@ describe('ciWorkflows writes', () => {
     assert.equal(r.json.data.attributes.isEnabled, true);
   });
 
+  test('a changed manual start condition decides the next start', async () => {
+    const releaseOnly = { source: { patterns: [{ pattern: 'release/', isPrefix: true }] } };
+    let r = await h.api.request(
+      'PATCH',
+      `/v1/ciWorkflows/${created.id}`,
+      patchBody(created.id, { manualBranchStartCondition: releaseOnly }),
+    );
+    assert.equal(r.status, 200);
+    r = await h.api.request('POST', '/v1/ciBuildRuns', startBody(created.id));
+    assert.equal(r.status, 409);
+    assert.deepEqual(r.json.errors[0].source, { pointer: '/data/relationships/sourceBranchOrTag' });
+    r = await h.api.request(
+      'PATCH',
+      `/v1/ciWorkflows/${created.id}`,
+      patchBody(created.id, { manualBranchStartCondition: { source: { isAllMatch: true } } }),
+    );
+    r = await h.api.request('POST', '/v1/ciBuildRuns', startBody(created.id));
+    assert.equal(r.status, 201);
+  });
+
   test('a locked workflow refuses changes and deletion until unlocked', async () => {
     const lock = await h.api.request(
       'PATCH',
