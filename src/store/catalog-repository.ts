@@ -307,20 +307,32 @@ export class CatalogRepository {
   ): Promise<void> {
     const key = `${input.product_id}/${input.name}`;
     if (await this.#tombstoned(key, digest)) return;
-    // A workflow the file names that was made over the API becomes the file's.
-    const existing =
-      (await this.#db
-        .selectFrom('workflows')
-        .selectAll()
-        .where('config_key', '=', key)
-        .executeTakeFirst()) ??
-      (await this.#db
-        .selectFrom('workflows')
-        .selectAll()
-        .where('product_id', '=', input.product_id)
-        .where('name', '=', input.name)
-        .where('config_key', 'is', null)
-        .executeTakeFirst());
+    const byKey = await this.#db
+      .selectFrom('workflows')
+      .selectAll()
+      .where('config_key', '=', key)
+      .executeTakeFirst();
+    const byName = await this.#db
+      .selectFrom('workflows')
+      .selectAll()
+      .where('product_id', '=', input.product_id)
+      .where('name', '=', input.name)
+      .executeTakeFirst();
+    // The file's workflow may have been renamed over the API and its name given to
+    // another; the entry then goes to the one holding the name, and the renamed one
+    // stays as a workflow of the API.
+    let existing = byKey;
+    if (byName && byName.id !== byKey?.id && byName.config_key === null) {
+      existing = byName;
+      if (byKey) {
+        if (byKey.config_digest === digest) return;
+        await this.#db
+          .updateTable('workflows')
+          .set({ config_key: null, config_digest: null })
+          .where('id', '=', byKey.id)
+          .execute();
+      }
+    }
     if (existing?.config_digest === digest) return;
     await this.#db.deleteFrom('config_tombstones').where('config_key', '=', key).execute();
     const now = new Date().toISOString();

@@ -306,6 +306,7 @@ describe('workflows of the products file and of the API across restarts', () => 
         config.products[0].workflows.push({ ...ci, name: 'Doomed' });
       },
     });
+    await h.stratus.store.toolchain.report({ id: 'mac-1', name: 'Mac mini 1' }, macToolchain);
   });
   after(() => h.close());
 
@@ -357,5 +358,31 @@ describe('workflows of the products file and of the API across restarts', () => 
     assert.match(stored[0].command, /^mkdir -p build/);
     assert.equal(stored[1].testReports, 'build/junit.xml');
     assert.equal(stored[1].isRequiredToPass, false);
+  });
+
+  test('a file workflow renamed over the API gives way to the one now holding its name', async () => {
+    const ids = await discover(h.api);
+    const renamed = await h.api.request(
+      'PATCH',
+      `/v1/ciWorkflows/${ids.workflow.id}`,
+      patchBody(ids.workflow.id, { name: 'CI (old)' }),
+    );
+    assert.equal(renamed.status, 200);
+    const made = await h.api.request(
+      'POST',
+      '/v1/ciWorkflows',
+      createBody({ product: ids.product.id, repository: ids.repository.id }, { name: 'CI' }),
+    );
+    assert.equal(made.status, 201);
+
+    const config = JSON.parse(readFileSync(h.configPath, 'utf8'));
+    config.products[0].workflows[0].description = 'The file again';
+    writeFileSync(h.configPath, JSON.stringify(config));
+    await h.restart();
+    const workflows = await h.api.all(`/v1/ciProducts/${ids.product.id}/workflows`);
+    const byName = new Map(workflows.map((w) => [w.attributes.name, w]));
+    assert.equal(byName.get('CI').id, made.json.data.id);
+    assert.equal(byName.get('CI').attributes.description, 'The file again');
+    assert.equal(byName.get('CI (old)').id, ids.workflow.id);
   });
 });
