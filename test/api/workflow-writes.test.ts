@@ -310,7 +310,7 @@ describe('workflows of the products file and of the API across restarts', () => 
   });
   after(() => h.close());
 
-  test('API edits survive a restart; a deleted file workflow returns with a new entry', async () => {
+  test('API edits survive a restart; a deleted file workflow returns on a new entry', async () => {
     const ci = (await discover(h.api)).workflow;
     const doomed = (await discover(h.api, 'Doomed')).workflow;
     let r = await h.api.request(
@@ -360,7 +360,7 @@ describe('workflows of the products file and of the API across restarts', () => 
     assert.equal(stored[1].isRequiredToPass, false);
   });
 
-  test('a file workflow renamed over the API gives way to the one now holding its name', async () => {
+  test('a file workflow renamed over the API yields to the holder of its name', async () => {
     const ids = await discover(h.api);
     const renamed = await h.api.request(
       'PATCH',
