@@ -121,7 +121,7 @@ export async function resolveRepository(client: AscClient, value: string): Promi
 
 /**
  * A live branch or tag of a repository by name or canonical name. The API
- * has no filter for this, so the list is read (API-BEHAVIOR §6.5); deleted
+ * has no filter for this, so the list is read; deleted
  * references stay listed and are skipped.
  */
 export async function resolveGitReference(
@@ -175,8 +175,8 @@ export interface RunScope {
 }
 
 /**
- * A run by id, or by build number within `--workflow` or `--product`. Build
- * numbers count per product (API-BEHAVIOR §6.2), so a number read within a
+ * A run by id, or by build number within `--workflow` or `--product`. Xcode
+ * Cloud keeps one build-number counter per app, so a number read within a
  * workflow is the same run as within its product.
  */
 export async function resolveRun(

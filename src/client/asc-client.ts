@@ -238,7 +238,7 @@ export class AscClient {
   /**
    * `GET /v1/scmRepositories/{id}/gitReferences`: branches and tags, deleted
    * ones included (check `isDeleted`). The API has no filter, so finding one
-   * by name means reading the list (API-BEHAVIOR §6.5).
+   * by name means reading the list, as Apple's own clients do.
    *
    * @example
    * const refs = await client.listGitReferences(repositoryId, { limit: 200 }).all();
@@ -270,7 +270,7 @@ export class AscClient {
 
   /**
    * Runs of one workflow or one product, lazily paged. There is no list of
-   * all runs in the API (API-BEHAVIOR §1); runs come oldest first unless
+   * all runs in Apple's API; runs come oldest first unless
    * `sort: '-number'`.
    *
    * @example
@@ -302,7 +302,7 @@ export class AscClient {
 
   /**
    * `POST /v1/ciBuildRuns`. A rebuild also names the workflow, which Apple
-   * requires (API-BEHAVIOR §6.4).
+   * requires: its API refuses a rebuild without the workflow relationship.
    *
    * @example
    * const { data: run } = await client.startBuildRun({ workflowId, gitReferenceId });
@@ -411,7 +411,7 @@ export class AscClient {
 
   /**
    * Fetches an artifact's `downloadUrl`. The link is pre-signed and is
-   * fetched without the bearer token (API-BEHAVIOR §8), so the key never
+   * fetched without the bearer token, as Apple's links are, so the key never
    * reaches the storage host.
    *
    * @example
@@ -539,7 +539,7 @@ export class AscClient {
           signal: AbortSignal.timeout(this.#timeoutMs),
         });
         if (response.status !== 429) return response;
-        // Over the hourly budget (RATE): wait as the server asks, else back off.
+        // Over the rolling hourly budget per key: wait as the server asks, else back off.
         failure = new ApiError({
           status: 429,
           document: await response.json().catch(() => null),

@@ -44,7 +44,7 @@ export function backoffDelay(policy: RetryPolicy, attempt: number): number {
 
 /**
  * How long a 429 asks us to wait, in ms, from `Retry-After` (seconds or an
- * HTTP date). Apple documents no `Retry-After` for this API (RATE), so this is
+ * HTTP date). Apple documents no `Retry-After` for this API ("Identifying rate limits"), so this is
  * often null and the caller falls back to backoff.
  */
 export function retryAfterMs(headers: Headers, now = Date.now()): number | null {
@@ -57,7 +57,7 @@ export function retryAfterMs(headers: Headers, now = Date.now()): number | null 
 
 /**
  * The hourly budget from `X-Rate-Limit: user-hour-lim:3600;user-hour-rem:0;`
- * (RATE), or null when the header is missing or unreadable.
+ * (Apple's "Identifying rate limits"), or null when the header is missing or unreadable.
  */
 export function rateLimit(headers: Headers): { limit: number; remaining: number } | null {
   const value = headers.get('x-rate-limit');

@@ -8,14 +8,15 @@ import { importPKCS8, SignJWT, type CryptoKey } from 'jose';
 import { AuthConfigError } from './asc-client-error.ts';
 
 /**
- * Apple's longest lifetime for a token that is not a GET-only scoped one (TOK).
+ * Apple's longest lifetime for a token that is not a GET-only scoped one
+ * (Apple's "Generating tokens for API requests").
  *
  * @example
  * new TokenSource({ ...key, lifetimeSeconds: MAX_TOKEN_LIFETIME_SECONDS });
  */
 export const MAX_TOKEN_LIFETIME_SECONDS = 20 * 60;
 /**
- * Apple's longest lifetime for a GET-only scoped token: six months (TOK).
+ * Apple's longest lifetime for a GET-only scoped token: six months (Apple's "Generating tokens").
  *
  * @example
  * new TokenSource({ ...key, scope: ['GET /v1/ciProducts'], lifetimeSeconds: 90 * 86400 });
@@ -153,7 +154,7 @@ function checkLifetime(config: TokenSourceConfig): number {
   if (!Number.isSafeInteger(lifetime) || lifetime <= 0) {
     throw new AuthConfigError(`lifetimeSeconds must be a positive integer; got ${lifetime}`);
   }
-  // Apple refuses longer tokens unless every scope entry is a GET (TOK, "long-lived").
+  // Apple refuses longer tokens unless every scope entry is a GET on a long-lived resource.
   const readOnly = !!config.scope?.length && config.scope.every((s) => s.startsWith('GET '));
   const max = readOnly ? MAX_SCOPED_TOKEN_LIFETIME_SECONDS : MAX_TOKEN_LIFETIME_SECONDS;
   if (lifetime > max) {

@@ -55,7 +55,7 @@ export async function buildsList(args: string[]): Promise<number> {
     ? { workflowId: (await resolveWorkflow(client, values.workflow, values.product)).workflow.id }
     : { productId: (await resolveProduct(client, values.product!)).id };
 
-  // The API has no status filter (API-BEHAVIOR §4.3): with one, read whole pages and keep matches.
+  // Apple's run lists take no status filter: with one, read whole pages and keep matches.
   const pages = client
     .listBuildRuns(owner, {
       sort: '-number',
