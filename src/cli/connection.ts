@@ -147,13 +147,16 @@ export function resolveConnection(flags: ConnectionFlags, env = process.env): Co
 
   const baseUrl =
     flags['base-url'] ?? (env.STRATUS_BASE_URL || undefined) ?? profile.baseUrl ?? DEFAULT_BASE_URL;
+  let url: URL;
   try {
-    const url = new URL(baseUrl);
+    url = new URL(baseUrl);
     if (!/^https?:$/.test(url.protocol)) throw new Error('not http(s)');
   } catch {
     throw new CliError(`--base-url must be an http(s) URL; got '${baseUrl}'`, ExitCode.USAGE);
   }
-  return { baseUrl, credentials: { issuerId: issuerId!, keyId: keyId!, ...key } };
+  // People often copy the API root with its version; paths here already start with /v1.
+  url.pathname = url.pathname.replace(/\/v1\/?$/, '/');
+  return { baseUrl: url.href, credentials: { issuerId: issuerId!, keyId: keyId!, ...key } };
 }
 
 /**

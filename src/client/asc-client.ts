@@ -490,8 +490,8 @@ export class AscClient {
     options: { body?: unknown } = {},
   ): Promise<AscResponse<D>> {
     const url =
-      target instanceof URL
-        ? followLink(this.baseUrl, target.href)
+      target instanceof URL || /^https?:\/\//.test(target)
+        ? followLink(this.baseUrl, String(target))
         : resolveUrl(this.baseUrl, target);
     const response = await this.#send(method, url, options.body, true);
     const text = await this.#readBody(response, url, (r) => r.text());

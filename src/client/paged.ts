@@ -1,4 +1,5 @@
 /** Lazy iteration over a paged JSON:API list, following `links.next`. */
+import { AscClientError } from './asc-client-error.ts';
 
 /**
  * A list document as the contract shapes it: `data`, and `links.next` while more remain.
@@ -44,7 +45,9 @@ export class Paged<R, D extends ListDocument<R> = ListDocument<R>> implements As
     const seen = new Set<string>();
     while (url) {
       // A server that hands back a link already followed would loop forever.
-      if (seen.has(url.href)) throw new Error(`the server's next link repeats: ${url.href}`);
+      if (seen.has(url.href)) {
+        throw new AscClientError(`the server's next link repeats: ${url.href}`);
+      }
       seen.add(url.href);
       const page: D = await this.#fetchPage(url);
       yield page;

@@ -30,7 +30,8 @@ describe('the stratus command against a real server building the sample app', ()
     assert.equal(products[0].type, 'ciProducts');
     assert.equal(products[0].attributes.name, 'Greeter');
 
-    const quiet = await cli('products', 'list', '-q');
+    // A base URL copied with its /v1 works the same.
+    const quiet = await cli('products', 'list', '-q', '--base-url', `${h.stratus.url}/v1/`);
     assert.equal(quiet.stdout, `${products[0].id}\n`);
   });
 
