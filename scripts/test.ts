@@ -49,7 +49,6 @@ for (const dialect of dialects) {
   if (files.length > 0 && !run(dialect, files)) failed.push(dialect);
 }
 
-process.stdout.write(
-  `\n=== ${dialects.map((d) => `${d}: ${failed.includes(d) ? 'FAILED' : 'passed'}`).join(', ')} ===\n`,
-);
+const verdicts = dialects.map((d) => `${d}: ${failed.includes(d) ? 'FAILED' : 'passed'}`);
+process.stdout.write(`\n=== ${verdicts.join(', ')} ===\n`);
 process.exit(failed.length > 0 ? 1 : 0);

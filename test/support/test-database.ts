@@ -38,7 +38,9 @@ function readDialect(): TestDialect {
 }
 
 /** A fresh database; `dialect` overrides the suite's choice for tests that need one. */
-export async function createTestDatabase(dialect: TestDialect = testDialect): Promise<TestDatabase> {
+export async function createTestDatabase(
+  dialect: TestDialect = testDialect,
+): Promise<TestDatabase> {
   if (dialect === 'sqlite') {
     const dir = mkdtempSync(join(tmpdir(), 'stratus-db-'));
     return {

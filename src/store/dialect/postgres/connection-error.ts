@@ -16,6 +16,15 @@ const unavailableErrnos = new Set([
   'EAI_AGAIN',
 ]);
 
+const lostConnectionMessages = new RegExp(
+  [
+    'Connection terminated',
+    'timeout exceeded when trying to connect',
+    'Client has encountered a connection error',
+    'not queryable',
+  ].join('|'),
+);
+
 export function isConnectionError(error: unknown): boolean {
   for (const e of chain(error)) {
     const code = (e as { code?: unknown }).code;
@@ -23,13 +32,7 @@ export function isConnectionError(error: unknown): boolean {
       return true;
     const message = (e as { message?: unknown }).message;
     // pg reports a socket closed under it, or a pool wait that timed out, by message only.
-    if (
-      typeof message === 'string' &&
-      /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|not queryable/.test(
-        message,
-      )
-    )
-      return true;
+    if (typeof message === 'string' && lostConnectionMessages.test(message)) return true;
   }
   return false;
 }
