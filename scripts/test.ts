@@ -14,8 +14,8 @@ import { join } from 'node:path';
 
 type Dialect = 'sqlite' | 'postgres';
 
-// A test uses the store when it imports the harness, the test database or the store itself.
-const usesStore = /support\/harness|support\/test-database|src\/store\//;
+// A test uses the store when it starts the harness, makes a test database or opens a store.
+const usesStore = /startHarness\(|createTestDatabase\(|Store\.open\(/;
 
 function findTests(dir: string): string[] {
   const out: string[] = [];

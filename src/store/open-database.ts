@@ -2,14 +2,14 @@
  * Opens the store: better-sqlite3 (WAL) for a file path, pg for a postgres:// URL,
  * and brings the schema up to date before anything else touches it.
  */
-import { Kysely, Migrator, sql, type Migration } from 'kysely';
+import { Kysely, sql } from 'kysely';
 import type { Logger } from 'pino';
 import type { Database } from './schema.ts';
 import { StoreOpenError } from './store-open-error.ts';
 import { openSqlite } from './dialect/sqlite/open-sqlite.ts';
 import { checkPostgresUrl, openPostgres } from './dialect/postgres/open-postgres.ts';
 import { describeConnectionError } from './dialect/postgres/connection-error.ts';
-import * as initial from './migrations/001-initial.ts';
+import { migrateDatabase } from './migrate-database.ts';
 
 export type DialectName = 'sqlite' | 'postgres';
 
@@ -23,10 +23,6 @@ export interface OpenDatabaseConfig {
   /** Hears about connections lost while open (PostgreSQL). */
   logger?: Logger;
 }
-
-const migrations: Record<string, { up(db: Kysely<any>, d: DialectName): Promise<void> }> = {
-  '001-initial': initial,
-};
 
 export function isPostgresUrl(location: string): boolean {
   return /^postgres(ql)?:\/\//.test(location);
@@ -59,7 +55,7 @@ export async function openDatabase(
   }
 
   try {
-    await migrate(db, dialect);
+    await migrateDatabase(db, dialect);
   } catch (error) {
     await db.destroy();
     throw error;
@@ -75,31 +71,5 @@ export function redactUrl(location: string): string {
     return url.toString();
   } catch {
     return '(unparsable URL)';
-  }
-}
-
-/**
- * Applies pending migrations. On both dialects the whole run is one
- * transaction, so a failure leaves the schema as it was; on PostgreSQL the
- * migrator also holds an advisory lock, so processes starting together
- * migrate one after the other and the later ones find nothing to do.
- */
-async function migrate(db: Kysely<Database>, dialect: DialectName): Promise<void> {
-  const provider = {
-    async getMigrations(): Promise<Record<string, Migration>> {
-      const out: Record<string, Migration> = {};
-      for (const [name, m] of Object.entries(migrations)) {
-        out[name] = { up: (k: Kysely<any>) => m.up(k, dialect) };
-      }
-      return out;
-    },
-  };
-  const migrator = new Migrator({ db, provider });
-  const { error, results } = await migrator.migrateToLatest();
-  if (error) {
-    const failed = results?.find((r) => r.status === 'Error');
-    const cause = error instanceof Error ? error.message : String(error);
-    const what = failed ? `migration ${failed.migrationName}` : 'preparing migrations';
-    throw new StoreOpenError(`${what} failed: ${cause}; no change was applied`, { cause: error });
   }
 }

@@ -53,7 +53,17 @@ export async function createTestDatabase(
   }
 
   const name = `${prefix}_${randomBytes(6).toString('hex')}`;
-  await withServer((client) => client.query(`CREATE DATABASE "${name}" TEMPLATE template0`));
+  await withServer(async (client) => {
+    // An ICU language collation, as many servers have, orders text unlike SQLite does;
+    // testing on it keeps the store's orderings honest. Servers without ICU get their default.
+    try {
+      await client.query(
+        `CREATE DATABASE "${name}" TEMPLATE template0 LOCALE_PROVIDER icu ICU_LOCALE 'en-US'`,
+      );
+    } catch {
+      await client.query(`CREATE DATABASE "${name}" TEMPLATE template0`);
+    }
+  });
   const url = new URL(postgresServerUrl);
   url.pathname = `/${name}`;
   return {
