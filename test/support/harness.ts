@@ -35,6 +35,8 @@ export interface HarnessOptions {
   /** Edits the parsed products file before the server reads it. */
   editConfig?: (config: any) => void;
   flags?: Record<string, string>;
+  /** A database to use instead of a fresh one from test-database.ts; the caller drops it. */
+  database?: string;
 }
 
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
@@ -48,7 +50,9 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     writeFileSync(configPath, JSON.stringify(config));
   }
   const dataDir = join(dir, 'data');
-  const database: TestDatabase = await createTestDatabase();
+  const database: TestDatabase = options.database
+    ? { dialect: 'postgres', location: options.database, drop: async () => {} }
+    : await createTestDatabase();
   const flagsFor = (extra: Record<string, string> = {}) => ({
     data: dataDir,
     database: database.location,
