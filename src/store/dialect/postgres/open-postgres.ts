@@ -30,11 +30,18 @@ export function openPostgres(config: PostgresConfig): Kysely<Database> {
     types,
     connectionTimeoutMillis: 10_000,
   });
-  // An idle connection whose server restarts or goes away emits 'error' on the
-  // pool; unheard, that event would end the process. The pool drops the client
-  // by itself, so logging is all there is to do.
+  // A connection whose server restarts or goes away emits 'error'; unheard, that event
+  // ends the process. The pool hears it for idle connections and drops them. A connection
+  // lent out hears it on its own, sometimes after its query already failed and before it
+  // is given back: the listener below keeps that from being fatal, and the pool drops the
+  // connection when it returns, as it is no longer usable.
   pool.on('error', (err) => {
     config.logger?.warn({ err }, 'database connection lost');
+  });
+  pool.on('connect', (client) => {
+    client.on('error', (err) => {
+      config.logger?.debug({ err }, 'database connection failed while in use');
+    });
   });
   return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
 }
