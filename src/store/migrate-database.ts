@@ -9,6 +9,7 @@ import { Migrator, type Kysely, type Migration } from 'kysely';
 import type { DialectName } from './open-database.ts';
 import { StoreOpenError } from './store-open-error.ts';
 import * as initial from './migrations/001-initial.ts';
+import * as catalogWrites from './migrations/002-catalog-writes.ts';
 import * as byteOrderText from './migrations/004-byte-order-text.ts';
 
 export interface StoreMigration {
@@ -17,6 +18,7 @@ export interface StoreMigration {
 
 export const storeMigrations: Readonly<Record<string, StoreMigration>> = {
   '001-initial': initial,
+  '002-catalog-writes': catalogWrites,
   '004-byte-order-text': byteOrderText,
 };
 

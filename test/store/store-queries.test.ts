@@ -9,12 +9,16 @@ import type { NewBuildRun } from '../../src/store/build-run-repository.ts';
 import { createTestDatabase, testDialect, type TestDatabase } from './../support/test-database.ts';
 
 async function seed(store: Store) {
-  const product = await store.catalog.upsertProduct({
-    name: 'Greeter',
-    productType: 'APP',
-    bundleId: 'com.example.greeter',
-    teamId: 'TEAM',
-  });
+  const product = (await store.catalog.applyFileProduct(
+    {
+      name: 'Greeter',
+      productType: 'APP',
+      bundleId: 'com.example.greeter',
+      appId: null,
+      teamId: 'TEAM',
+    },
+    'digest',
+  ))!;
   const repository = await store.catalog.upsertRepository({
     url: '/srv/greeter.git',
     owner_name: null,
@@ -23,8 +27,11 @@ async function seed(store: Store) {
     ssh_clone_url: null,
     default_branch: 'main',
   });
-  const workflow = await store.catalog.upsertWorkflow({
+  const workflow = await store.catalog.createWorkflow({
     product_id: product.id,
+    is_locked_for_editing: 0,
+    xcode_version_id: null,
+    macos_version_id: null,
     repository_id: repository.id,
     name: 'CI',
     description: '',
