@@ -11,6 +11,7 @@ import { sql, type Kysely } from 'kysely';
 const byteOrdered: Record<string, string[]> = {
   products: ['id', 'created_at'],
   repositories: ['id'],
+  product_repositories: ['repository_id'],
   git_references: ['id', 'canonical_name'],
   workflows: ['id', 'created_at'],
   build_runs: ['id', 'created_date', 'lease_expires_at'],
@@ -18,6 +19,7 @@ const byteOrdered: Record<string, string[]> = {
   issues: ['id'],
   test_results: ['id'],
   artifacts: ['id'],
+  runners: ['id'],
 };
 
 export async function up(db: Kysely<any>, dialect: 'sqlite' | 'postgres'): Promise<void> {
