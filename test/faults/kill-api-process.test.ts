@@ -38,7 +38,7 @@ describe(`an API process killed during concurrent starts (${testDialect})`, () =
     'log-level': 'warn',
   });
 
-  test('every run left is whole, numbered 1…n without gaps, and numbering goes on after', async (t) => {
+  test('runs left are whole, numbered 1…n with no gap, and numbering goes on', async (t) => {
     server = await serveProcess(flags());
     const api = new AscFetch(server.url, { ...h.key, privateKeyPem: h.privateKeyPem });
 

@@ -98,7 +98,7 @@ describe('PostgreSQL restarted under load', { skip }, () => {
     for (let i = 0; i < 10; i++) assert.equal((await ask('GET')).status, 200);
   });
 
-  test('while the server is down every request gets 503; once it is back runs are built', async () => {
+  test('while the server is down requests get 503; once it is back runs are built', async () => {
     const before = await ask('POST');
     assert.equal(before.status, 201);
 

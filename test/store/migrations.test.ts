@@ -43,7 +43,7 @@ const broken = {
 };
 
 describe(`migrations on ${testDialect}`, () => {
-  test('a failed migration is named and leaves nothing of itself or of the run behind', async () => {
+  test('a failed migration is named and leaves nothing of its run behind', async () => {
     const database = await createTestDatabase();
     const db = connect(database);
     try {

@@ -83,7 +83,7 @@ describe(`store queries on ${testDialect}`, () => {
     await database?.drop();
   });
 
-  test('concurrent starts get distinct build numbers with no gap, each with its actions', async () => {
+  test('concurrent starts get numbers 1…n with no gap, each with its actions', async () => {
     const other = await secondHandle();
     try {
       const runs = await Promise.all(
@@ -222,7 +222,7 @@ describe(`store queries on ${testDialect}`, () => {
     );
   });
 
-  test('references that go away stay, marked deleted, and keep their id when they return', async () => {
+  test('references that go away stay, marked deleted, and keep their id on return', async () => {
     const before = await store.catalog.referenceByName(fixture.repository.id, 'refs/heads/ab');
     await store.catalog.syncReferences(fixture.repository.id, [
       { canonicalName: 'refs/heads/Feature', commitSha: 'c0ffee' },
