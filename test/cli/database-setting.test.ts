@@ -26,7 +26,7 @@ describe('the --database setting', () => {
     );
   });
 
-  test('a PostgreSQL URL with no database is refused, naming the variable, not the password', () => {
+  test('a PostgreSQL URL naming no database is refused, naming the variable only', () => {
     assert.throws(
       () => loadSettings({}, { STRATUS_DATABASE_URL: 'postgres://root:pw@127.0.0.1' }),
       (e: Error) =>
