@@ -6,7 +6,10 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { AscFetch } from '../../scripts/asc-fetch.ts';
+import { sql, type Kysely } from 'kysely';
 import { Store } from '../../src/store/store.ts';
+import { openSqlite } from '../../src/store/dialect/sqlite/open-sqlite.ts';
+import { openPostgres } from '../../src/store/dialect/postgres/open-postgres.ts';
 import { discover, startBody, startHarness, type Harness } from '../support/harness.ts';
 import { testDialect } from '../support/test-database.ts';
 import { killHard, serveProcess, type ServeProcess } from './serve-process.ts';
@@ -92,6 +95,19 @@ describe(`an API process killed during concurrent starts (${testDialect})`, () =
       }
     } finally {
       await store.close();
+    }
+
+    // Nor is there any action whose run is missing.
+    const db: Kysely<any> =
+      testDialect === 'postgres'
+        ? openPostgres({ url: h.database, maxConnections: 1 })
+        : openSqlite(h.database);
+    try {
+      const orphans = await sql<{ n: number }>`select count(*) as n from build_actions
+        where run_id not in (select id from build_runs)`.execute(db);
+      assert.equal(Number(orphans.rows[0]!.n), 0);
+    } finally {
+      await db.destroy();
     }
 
     t.diagnostic(
