@@ -152,6 +152,37 @@ export function relationshipInvalid(pointer: string, detail: string): AscError {
   );
 }
 
+export function attributeRequired(pointer: string, detail: string): AscError {
+  return new AscError(
+    409,
+    'ENTITY_ERROR.ATTRIBUTE.REQUIRED',
+    'The provided entity is missing a required attribute',
+    detail,
+    { pointer },
+  );
+}
+
+export function relationshipRequired(pointer: string, detail: string): AscError {
+  return new AscError(
+    409,
+    'ENTITY_ERROR.RELATIONSHIP.REQUIRED',
+    'The provided entity is missing a required relationship',
+    detail,
+    { pointer },
+  );
+}
+
+/** A PATCH whose body names another resource than its URL (JSON:API answers 409 Conflict). */
+export function idMismatch(detail: string): AscError {
+  return new AscError(
+    409,
+    'ENTITY_ERROR.ID.INVALID',
+    'The provided entity id does not match the resource',
+    detail,
+    { pointer: '/data/id' },
+  );
+}
+
 export function attributeInvalid(pointer: string, detail: string): AscError {
   return new AscError(
     409,

@@ -5,7 +5,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Store } from '../../src/store/store.ts';
-import type { NewBuildRun } from '../../src/store/build-run-repository.ts';
+import type { NewBuildAction, NewBuildRun } from '../../src/store/build-run-repository.ts';
 import { createTestDatabase, testDialect, type TestDatabase } from './../support/test-database.ts';
 
 async function seed(store: Store) {
@@ -78,6 +78,13 @@ describe(`store queries on ${testDialect}`, () => {
     return Store.open(database.location);
   }
 
+  /** Creates a run of the seeded workflow, which nothing deletes here. */
+  async function created(runs: Store['runs'], actions: NewBuildAction[]) {
+    const run = await runs.create(fixture.newRun, actions);
+    assert.ok(run);
+    return run;
+  }
+
   after(async () => {
     await store?.close();
     await database?.drop();
@@ -88,7 +95,7 @@ describe(`store queries on ${testDialect}`, () => {
     try {
       const runs = await Promise.all(
         Array.from({ length: 24 }, (_, i) =>
-          (i % 2 ? other : store).runs.create(fixture.newRun, [fixture.action, fixture.action]),
+          created((i % 2 ? other : store).runs, [fixture.action, fixture.action]),
         ),
       );
       const numbers = runs.map((r) => r.number).sort((a, b) => a - b);
@@ -148,7 +155,7 @@ describe(`store queries on ${testDialect}`, () => {
   });
 
   test('a lapsed lease is found by time and released only while it is the same lease', async () => {
-    const run = await store.runs.create(fixture.newRun, []);
+    const run = await created(store.runs, []);
     const claimed = await store.runs.claim('short', 1);
     assert.equal(claimed?.id, run.id);
     const lapsed = await store.runs.lapsed(new Date(Date.now() + 1000));
@@ -161,9 +168,7 @@ describe(`store queries on ${testDialect}`, () => {
   });
 
   test('integers, flags, JSON text and large sizes read back as they were written', async () => {
-    const [run] = await store.runs.runs([
-      (await store.runs.create(fixture.newRun, [fixture.action])).id,
-    ]);
+    const [run] = await store.runs.runs([(await created(store.runs, [fixture.action])).id]);
     assert.equal(run!.is_pull_request_build, 0);
     assert.equal(run!.clean, 0);
     assert.deepEqual(JSON.parse(run!.plan), { note: 'ünïcode ✓', nested: { n: 1 } });
