@@ -238,3 +238,22 @@ export function internalError(): AscError {
     'The server failed while handling this request. It has been logged; retry later.',
   );
 }
+
+/**
+ * The store cannot be reached for now (PostgreSQL restarting, a lock held too
+ * long). Apple documents no 503, but its 500 reads as "the server is broken";
+ * 503 with Retry-After says the request had no effect (its transaction was
+ * rolled back) and may be sent again, which HTTP clients and load balancers
+ * understand. The body keeps Apple's ErrorResponse shape.
+ */
+export function serviceUnavailable(retryAfterSeconds: number): AscError {
+  const error = new AscError(
+    503,
+    'SERVICE_UNAVAILABLE',
+    'The service is unavailable for a moment',
+    'The server cannot reach its database right now and did nothing with this request. ' +
+      `Retry in ${retryAfterSeconds} seconds.`,
+  );
+  error.headers['Retry-After'] = String(retryAfterSeconds);
+  return error;
+}

@@ -4,6 +4,7 @@
  */
 import { parseArgs } from 'node:util';
 import { loadSettings, settingSpecs, SettingsError } from '../config/settings.ts';
+import { StoreOpenError } from '../store/store-open-error.ts';
 import { connectionHelp, describeFailure } from './client-command.ts';
 import { exitCodeHelp } from './exit-codes.ts';
 import { saveProfile } from './connection.ts';
@@ -196,6 +197,7 @@ main(process.argv.slice(2)).catch((error: unknown) => {
   if (error instanceof SettingsError || (error as Error)?.name === 'ConfigError') {
     fail((error as Error).message);
   }
+  if (error instanceof StoreOpenError) fail(`--database/STRATUS_DATABASE_URL: ${error.message}`);
   if (
     error instanceof TypeError &&
     (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')

@@ -163,7 +163,10 @@ describe('the stratus command when names, keys or the server are wrong', () => {
     const profileEnv = cleanEnv({ XDG_CONFIG_HOME: config });
     const port = new URL(h.stratus.url).port;
     const made = await runCli(
-      ['keys', 'create', '--data', h.dataDir, '--out', keys, '--port', port, '--profile', 'here'],
+      [
+        ...['keys', 'create', '--data', h.dataDir, '--database', h.database],
+        ...['--out', keys, '--port', port, '--profile', 'here'],
+      ],
       profileEnv,
     );
     assert.equal(made.code, 0, made.stderr);
