@@ -17,6 +17,7 @@ import {
   serviceUnavailable,
 } from '../errors.ts';
 import { verifyRequestToken, type TokenPrincipal } from '../auth/verify-token.ts';
+import { checkRole } from '../auth/role-policy.ts';
 import type { ApiContext, ApiContextWithTypes } from './api-context.ts';
 import { contractDocument, operations, type Operation } from './jsonapi/contract.ts';
 import { definitions } from './resources/index.ts';
@@ -131,6 +132,7 @@ export function buildServer(base: ApiContext, config: ServerConfig): FastifyInst
   }
 
   async function handle(op: Operation, request: FastifyRequest, reply: FastifyReply) {
+    if (request.principal) checkRole(request.principal.role, op);
     const ctx = ctxFor(request);
     const { path, search } = splitUrl(request.url);
     const id = (request.params as { id?: string }).id;

@@ -10,7 +10,8 @@ import { promisify } from 'node:util';
 
 /**
  * What a key may do. DEVELOPER may read and start builds; only ADMIN and
- * APP_MANAGER may delete products and workflows (enforced by the routes).
+ * APP_MANAGER may create, change or delete workflows and delete products
+ * (the table is in role-policy.ts).
  */
 export type KeyRole = 'ADMIN' | 'APP_MANAGER' | 'DEVELOPER';
 
