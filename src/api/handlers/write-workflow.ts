@@ -6,6 +6,7 @@
 import {
   type AscError,
   attributeInvalid,
+  attributeRequired,
   idMismatch,
   notFound,
   relationshipInvalid,
@@ -18,6 +19,7 @@ import { resourceUrl, singleDocument } from '../jsonapi/document.ts';
 import { emptyQuery } from '../jsonapi/query.ts';
 import { conditionNames } from '../resources/ci-workflows.ts';
 import { relationshipId, type RequestDocument } from './request-body.ts';
+import { checkSchedule } from './check-schedule.ts';
 
 type Attributes = Record<string, unknown>;
 
@@ -136,18 +138,22 @@ function unfinished(what: string, run: { id: string; number: number }): AscError
 function fieldsFrom(attributes: Attributes, current: WorkflowRow | null): Partial<WorkflowFields> {
   const out: Partial<WorkflowFields> = {};
   const given = (name: string) => attributes[name] !== undefined && attributes[name] !== null;
-  if (given('name')) out.name = attributes.name as string;
+  if (given('name')) out.name = nonBlank(attributes, 'name');
   if (given('description')) out.description = attributes.description as string;
   if (given('isEnabled')) out.is_enabled = attributes.isEnabled ? 1 : 0;
   if (given('isLockedForEditing'))
     out.is_locked_for_editing = attributes.isLockedForEditing ? 1 : 0;
   else if (!current) out.is_locked_for_editing = 0;
   if (given('clean')) out.clean = attributes.clean ? 1 : 0;
-  if (given('containerFilePath')) out.container_file_path = attributes.containerFilePath as string;
+  if (given('containerFilePath'))
+    out.container_file_path = nonBlank(attributes, 'containerFilePath');
   if (given('actions')) {
     const actions = checkActions(attributes.actions as Attributes[]);
     out.actions = JSON.stringify(current ? keepLocalSettings(actions, current) : actions);
   }
+
+  if (given('scheduledStartCondition'))
+    checkSchedule(attributes.scheduledStartCondition as Attributes);
 
   // Start conditions are nullable in the resource: null removes one.
   const conditions = current ? JSON.parse(current.start_conditions) : {};
@@ -165,6 +171,13 @@ function fieldsFrom(attributes: Attributes, current: WorkflowRow | null): Partia
   return out;
 }
 
+/** A text attribute that names something, so it must hold more than white space. */
+function nonBlank(attributes: Attributes, name: string): string {
+  const value = attributes[name] as string;
+  if (value.trim() === '') throw attributeInvalid(attr(name), `The ${name} must not be empty.`);
+  return value;
+}
+
 /** Actions as the executor needs them: named and typed; xcodebuild composed from each. */
 function checkActions(actions: Attributes[]): WorkflowAction[] {
   if (actions.length === 0) {
@@ -172,8 +185,12 @@ function checkActions(actions: Attributes[]): WorkflowAction[] {
   }
   return actions.map((a, i) => {
     for (const name of ['name', 'actionType'] as const) {
-      if (typeof a[name] !== 'string' || a[name] === '') {
-        throw attributeInvalid(`${attr('actions')}/${i}/${name}`, `Each action needs a ${name}.`);
+      const pointer = `${attr('actions')}/${i}/${name}`;
+      if (a[name] === undefined || a[name] === null) {
+        throw attributeRequired(pointer, `Give each action its ${name}.`);
+      }
+      if (typeof a[name] !== 'string' || a[name].trim() === '') {
+        throw attributeInvalid(pointer, `An action's ${name} must not be empty.`);
       }
     }
     return {

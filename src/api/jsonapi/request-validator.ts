@@ -95,7 +95,10 @@ export function takesBody(method: string, path: string): boolean {
 export function validateRequestBody(method: string, path: string, body: unknown): void {
   const validate = validators.get(`${method} ${path}`);
   if (!validate) throw new Error(`the contract declares no request body for ${method} ${path}`);
-  if (validate(body)) return;
+  if (validate(body)) {
+    refuseIllFormedText(body, '');
+    return;
+  }
 
   const problems = (validate.errors ?? []).map(toAscError);
   const shape = problems.filter((p) => p.status === 422);
@@ -103,6 +106,25 @@ export function validateRequestBody(method: string, path: string, body: unknown)
   const [first, ...rest] = chosen;
   first!.others.push(...rest);
   throw first!;
+}
+
+/*
+ * JSON.parse turns an escaped lone surrogate ("\ud800") into a string that is
+ * not Unicode text; stored, it would read back as U+FFFD. Refuse it instead.
+ */
+function refuseIllFormedText(value: unknown, at: string): void {
+  if (typeof value === 'string') {
+    // String.prototype.isWellFormed is in Node 20 but not in the ES2022 library types.
+    if ((value as string & { isWellFormed(): boolean }).isWellFormed()) return;
+    const detail =
+      'The text holds a lone UTF-16 surrogate, which is not a character; fix its escapes.';
+    if (at.startsWith('/data/attributes/')) throw attributeInvalid(at, detail);
+    throw entityUnprocessable(detail, at);
+  }
+  if (value === null || typeof value !== 'object') return;
+  for (const [key, member] of Object.entries(value)) {
+    refuseIllFormedText(member, `${at}/${key.replace(/~/g, '~0').replace(/\//g, '~1')}`);
+  }
 }
 
 const keywordOrder = ['additionalProperties', 'type', 'enum', 'required'];
