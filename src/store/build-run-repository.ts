@@ -27,6 +27,20 @@ const buildFilterColumns: Record<string, 'id' | 'version' | 'processing_state' |
   buildAudienceType: 'audience',
 };
 
+/*
+ * Build attributes held in a column. Every other attribute of a build is one
+ * only App Store Connect would know, so it is always null here.
+ */
+const buildAttributeColumns: Record<
+  string,
+  'version' | 'uploaded_date' | 'processing_state' | 'audience'
+> = {
+  buildAudienceType: 'audience',
+  version: 'version',
+  uploadedDate: 'uploaded_date',
+  processingState: 'processing_state',
+};
+
 export type NewBuildRun = Omit<
   BuildRunRow,
   | 'id'
@@ -205,8 +219,13 @@ export class BuildRunRepository {
     runId: string,
     filters: Map<string, string[]>,
     page: PageRequest,
+    exists: ReadonlyMap<string, boolean> = new Map(),
   ): Promise<Page<BuildRow>> {
     let rows = await this.#buildsQuery().where('builds.run_id', '=', runId).execute();
+    for (const [name, present] of exists) {
+      const column = buildAttributeColumns[name];
+      rows = rows.filter((r) => (column !== undefined && r[column] !== null) === present);
+    }
     for (const [name, values] of filters) {
       const column = buildFilterColumns[name];
       if (column) rows = rows.filter((r) => values.includes(String(r[column])));

@@ -77,6 +77,13 @@ describe('builds of distributable archives, and the app of a product', () => {
     assert.equal(await filtered(`filter[version]=${run.attributes.number}`), 1);
     assert.equal(await filtered(`filter[app]=${APP_ID}`), 1);
     assert.equal(await filtered('filter[betaGroups]=any'), 0);
+    // usesNonExemptEncryption is null: only "does not exist" matches it.
+    assert.equal(await filtered('exists[usesNonExemptEncryption]=false'), 1);
+    assert.equal(await filtered('exists[usesNonExemptEncryption]=true'), 0);
+    const none = await h.api.get(
+      `/v1/ciBuildRuns/${run.id}/builds?exists[usesNonExemptEncryption]=true`,
+    );
+    assert.equal(none.meta.paging.total, 0);
 
     const withApp = await h.api.get(`/v1/ciBuildRuns/${run.id}/builds?include=app`);
     assert.equal(withApp.included[0].id, APP_ID);

@@ -30,6 +30,7 @@ export async function readOperation(
     after: q.after,
     descending: q.sort[0]?.startsWith('-') ?? false,
     filters: q.filters,
+    exists: q.exists,
   };
 
   if (op.kind === 'getCollection') {

@@ -9,6 +9,11 @@ import type { ApiContext } from '../api-context.ts';
 export interface ToManyRequest extends PageRequest {
   descending: boolean;
   filters: Map<string, string[]>;
+  /**
+   * `exists[attr]`: true keeps only rows whose attribute is not null, false only
+   * those where it is null. Absent where no exists parameter can be given.
+   */
+  exists?: Map<string, boolean>;
 }
 
 export type RelationDefinition<Row> =

@@ -27,7 +27,7 @@ export const ciBuildRuns: ResourceDefinition<BuildRunRow> = {
     // Recorded when an ARCHIVE action with a buildDistributionAudience succeeds.
     builds: {
       kind: 'toMany',
-      page: (row, req, ctx) => ctx.store.runs.listBuilds(row.id, req.filters, req),
+      page: (row, req, ctx) => ctx.store.runs.listBuilds(row.id, req.filters, req, req.exists),
     },
     workflow: { kind: 'toOne', id: (row) => row.workflow_id },
     product: { kind: 'toOne', id: (row) => row.product_id },
