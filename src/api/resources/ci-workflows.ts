@@ -1,6 +1,7 @@
 import type { WorkflowRow } from '../../store/catalog-repository.ts';
 import type { WorkflowAction, CiAction } from '../../model/workflow.ts';
 import type { ResourceDefinition } from '../jsonapi/resource-definition.ts';
+import { attributeSchema, completeMembers } from './complete-members.ts';
 
 export const conditionNames = [
   'branchStartCondition',
@@ -11,6 +12,11 @@ export const conditionNames = [
   'manualTagStartCondition',
   'manualPullRequestStartCondition',
 ] as const;
+
+/* A stored condition holds what was written; a response shows every member the contract declares. */
+const conditionSchemas = new Map(
+  conditionNames.map((name) => [name, attributeSchema('CiWorkflow', name)] as const),
+);
 
 /** A CiAction as the API shows it: the Stratus-only settings stay on the server. */
 export function publicAction(action: WorkflowAction): CiAction {
@@ -34,7 +40,13 @@ export const ciWorkflows: ResourceDefinition<WorkflowRow> = {
     const conditions = JSON.parse(row.start_conditions) as Record<string, unknown>;
     const actions = JSON.parse(row.actions) as WorkflowAction[];
     const out: Record<string, unknown> = { name: row.name, description: row.description };
-    for (const name of conditionNames) out[name] = conditions[name] ?? null;
+    for (const name of conditionNames) {
+      const condition = conditions[name];
+      out[name] =
+        condition === undefined || condition === null
+          ? null
+          : completeMembers(condition, conditionSchemas.get(name));
+    }
     return {
       ...out,
       actions: actions.map(publicAction),
