@@ -76,9 +76,7 @@ export function parseTokenScope(claim: unknown): TokenScope {
   if (!Array.isArray(claim) || claim.length === 0) throw notAuthorized();
 
   const entries = claim.map(parseEntry);
-  const longLived = entries.every(
-    (entry) => entry.method === 'GET' && isLongLivedPath(entry.path),
-  );
+  const longLived = entries.every((entry) => entry.method === 'GET' && isLongLivedPath(entry.path));
 
   return {
     longLived,
@@ -87,9 +85,11 @@ export function parseTokenScope(claim: unknown): TokenScope {
       // create, change or delete anything, whatever its entries say.
       if (request.method.toUpperCase() !== 'GET') return false;
 
+      const path = canonicalPath(request.path);
+      if (path === null) return false;
       const query = canonicalQuery(request.query);
       return entries.some(
-        (entry) => entry.method === 'GET' && entry.path === request.path && entry.query === query,
+        (entry) => entry.method === 'GET' && entry.path === path && entry.query === query,
       );
     },
   };
@@ -101,8 +101,27 @@ function parseEntry(value: unknown): ScopeEntry {
   const match = ENTRY.exec(value);
   if (match === null) throw notAuthorized();
 
-  const [, method, path, query = ''] = match;
-  return { method: method!, path: path!, query: canonicalQuery(new URLSearchParams(query)) };
+  const [, method, raw, query = ''] = match;
+  const path = canonicalPath(raw!);
+  if (path === null) throw notAuthorized();
+  return { method: method!, path, query: canonicalQuery(new URLSearchParams(query)) };
+}
+
+/*
+ * The router decodes each path segment, so `Xcode16C5032a:stable` and
+ * `Xcode16C5032a%3Astable` name one resource; a scope must match both. Each
+ * segment is decoded and encoded again (an encoded `/` stays inside its
+ * segment). A malformed escape such as `%E0%A4` gives null: it matches nothing.
+ */
+function canonicalPath(path: string): string | null {
+  try {
+    return path
+      .split('/')
+      .map((segment) => encodeURIComponent(decodeURIComponent(segment)))
+      .join('/');
+  } catch {
+    return null;
+  }
 }
 
 /*

@@ -74,6 +74,29 @@ describe('matching requests', () => {
     await refuses(token, { path: `/v1/ciBuildRuns/${RUN}/` });
   });
 
+  test('paths match once decoded, as the router reads them', async () => {
+    const xcode = scopedToken(['GET /v1/ciXcodeVersions/Xcode16C5032a:stable'], 1200);
+    await allows(xcode, { path: '/v1/ciXcodeVersions/Xcode16C5032a%3Astable' });
+    await allows(xcode, { path: '/v1/ciXcodeVersions/Xcode16C5032a%3astable' });
+    await refuses(xcode, { path: '/v1/ciXcodeVersions/Xcode16C5032a%3Abeta' });
+
+    const encoded = scopedToken(['GET /v1/ciXcodeVersions/Xcode16C5032a%3Astable'], 1200);
+    await allows(encoded, { path: '/v1/ciXcodeVersions/Xcode16C5032a:stable' });
+
+    // An encoded slash stays inside its segment: it is not a path separator.
+    const run = scopedToken([`GET /v1/ciBuildRuns/${RUN}/actions`], 1200);
+    await refuses(run, { path: `/v1/ciBuildRuns/${RUN}%2Factions` });
+  });
+
+  test('a malformed percent-encoding matches nothing and throws no other error', async () => {
+    const xcode = scopedToken(['GET /v1/ciXcodeVersions/Xcode16C5032a:stable'], 1200);
+    await refuses(xcode, { path: '/v1/ciXcodeVersions/Xcode16C5032a%3' });
+    await refuses(xcode, { path: '/v1/ciXcodeVersions/%E0%A4%A' });
+    await refuses(scopedToken(['GET /v1/ciXcodeVersions/%ZZ'], 1200), {
+      path: '/v1/ciXcodeVersions/%ZZ',
+    });
+  });
+
   test('query parameters match in any order, ignoring limit, cursor and sort', async () => {
     const entry = 'GET /v1/ciProducts/p1/buildRuns?filter[builds]=b1&fields[ciBuildRuns]=number';
     const token = scopedToken([entry], 1200);
