@@ -235,7 +235,7 @@ function pagingParts(ctx: Ctx, page: Page<unknown>, q: ParsedQuery, path: string
   const links: Json = { self: requestUrl(ctx, path, q.pairs) };
   const paging: Json = { total: page.total, limit: q.limit };
   if (page.next) {
-    const cursor = encodeCursor(page.next);
+    const cursor = encodeCursor(page.next, q.order);
     const pairs = q.pairs.filter(([n]) => n !== 'cursor');
     links.next = requestUrl(ctx, path, [...pairs, ['cursor', cursor]]);
     paging.nextCursor = cursor;

@@ -23,6 +23,8 @@ export interface ParsedQuery {
   filters: Map<string, string[]>;
   exists: Map<string, boolean>;
   after: [string | number, string] | null;
+  /** The order a cursor is tied to: the operation and its sort. */
+  order: string;
   /** Pairs as received (decoded), for links. */
   pairs: [string, string][];
 }
@@ -38,6 +40,7 @@ export function emptyQuery(): ParsedQuery {
     filters: new Map(),
     exists: new Map(),
     after: null,
+    order: '',
     pairs: [],
   };
 }
@@ -47,6 +50,7 @@ export function parseQuery(operation: Operation, search: string): ParsedQuery {
   const problems: AscError[] = [];
   const seen = new Set<string>();
   const pageable = operation.parameters.has('limit');
+  let cursor: string | undefined;
 
   for (const [name, value] of new URLSearchParams(search)) {
     parsed.pairs.push([name, value]);
@@ -61,14 +65,8 @@ export function parseQuery(operation: Operation, search: string): ParsedQuery {
       seen.add(name);
 
       if (name === 'cursor' && pageable) {
-        parsed.after = decodeCursor(value);
-        if (!parsed.after) {
-          throw parameterInvalid(
-            name,
-            `'${value}' is not a valid cursor; ` +
-              'use the links.next URL of the previous page as it is.',
-          );
-        }
+        // Checked once sort is known, wherever it stands in the query.
+        cursor = value;
         continue;
       }
       const rule = operation.parameters.get(name);
@@ -77,6 +75,21 @@ export function parseQuery(operation: Operation, search: string): ParsedQuery {
     } catch (error) {
       if (!(error instanceof AscError)) throw error;
       problems.push(error);
+    }
+  }
+
+  parsed.order = `${operation.method} ${operation.path} ${parsed.sort.join(',')}`;
+  if (cursor !== undefined) {
+    parsed.after = decodeCursor(cursor, parsed.order);
+    if (!parsed.after) {
+      problems.push(
+        parameterInvalid(
+          'cursor',
+          `'${cursor}' is not a cursor of this list in this order; a cursor works only with ` +
+            'the parameters of the page that gave it (use its links.next URL as it is). ' +
+            'Start again from the first page, without cursor.',
+        ),
+      );
     }
   }
 
