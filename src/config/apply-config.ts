@@ -1,5 +1,7 @@
 /** Writes the products file into the store: products, repositories, workflows. */
 import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { basename, isAbsolute, resolve } from 'node:path';
 import type { Store } from '../store/store.ts';
 import { ConfigError, type ConfigFile } from './config-file.ts';
@@ -13,6 +15,17 @@ const conditionNames = [
   'manualTagStartCondition',
   'manualPullRequestStartCondition',
 ] as const;
+
+/** The file system path a resolved repository url names, or null for a remote one. */
+function localPath(url: string): string | null {
+  if (isAbsolute(url)) return url;
+  if (!url.startsWith('file://')) return null;
+  try {
+    return fileURLToPath(url);
+  } catch {
+    return null; // file://host/… names another machine; git will say what it thinks of it
+  }
+}
 
 /** A local path is resolved against the config file's folder; URLs are kept. */
 export function resolveRepositoryUrl(url: string, configDir: string): string {
@@ -57,6 +70,18 @@ export async function applyConfig(
         throw new ConfigError(`/products/${i}/workflows/${j}/name: '${w.name}' is declared twice`);
       }
       names.add(w.name);
+    }
+  }
+
+  // A local repository that is not there would fail every build; say so at start instead.
+  for (const [i, product] of config.products.entries()) {
+    const url = resolveRepositoryUrl(product.repository.url, configDir);
+    const local = localPath(url);
+    if (local !== null && !existsSync(local)) {
+      throw new ConfigError(
+        `/products/${i}/repository/url: '${product.repository.url}' names the local path ` +
+          `'${local}', which does not exist; give an existing git repository or a git URL`,
+      );
     }
   }
 

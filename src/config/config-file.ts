@@ -219,6 +219,8 @@ export function checkConfig(value: unknown, source = 'config'): ConfigFile {
   const path = worst?.instancePath || '/';
   const extra =
     worst?.keyword === 'additionalProperties' ? ` (unknown: ${unknownKeys(worst.params)})` : '';
+  const allowed = allowedValues(errors, worst?.instancePath);
+  if (allowed) throw new ConfigError(`${source}: ${path}: must be one of ${allowed}`);
   throw new ConfigError(`${source}: ${path}: ${worst?.message ?? 'is not valid'}${extra}`);
 }
 
@@ -236,6 +238,25 @@ export function readConfigFile(path: string): ConfigFile {
     throw new ConfigError(`${path}: is not valid JSON: ${(error as Error).message}`);
   }
   return checkConfig(value, path);
+}
+
+/*
+ * An enum is a union of constants, so a value outside it fails each constant
+ * on its own ("must be equal to constant"). Gathered, they list what is allowed.
+ */
+function allowedValues(
+  errors: { keyword: string; instancePath: string; params: unknown }[],
+  path: string | undefined,
+): string | null {
+  const here = errors.filter((e) => e.instancePath === path);
+  const constants = here
+    .filter((e) => e.keyword === 'const')
+    .map((e) => JSON.stringify((e.params as { allowedValue?: unknown }).allowedValue));
+  if (constants.length === 0) return null;
+  const nullable = here.some(
+    (e) => e.keyword === 'type' && [(e.params as { type?: unknown }).type].flat().includes('null'),
+  );
+  return [...constants, ...(nullable ? ['null'] : [])].join(', ');
 }
 
 function unknownKeys(params: unknown): string {

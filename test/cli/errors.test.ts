@@ -203,7 +203,7 @@ describe('the stratus command when names, keys or the server are wrong', () => {
     assert.equal(tooLong.code, 2);
     assert.match(
       tooLong.stderr,
-      /at most 1200 seconds \(20 minutes\) unless every --scope entry is a GET/,
+      /over 1200 seconds \(20 minutes\) needs --scope entries that are all GETs/,
     );
   });
 });

@@ -4,6 +4,7 @@ import { checkConfig, ConfigError } from '../../src/config/config-file.ts';
 import { loadSettings, SettingsError } from '../../src/config/settings.ts';
 import { applyConfig } from '../../src/config/apply-config.ts';
 import { Store } from '../../src/store/store.ts';
+import { tmpdir } from 'node:os';
 
 const product = (workflow: object) => ({
   products: [{ name: 'App', repository: { url: '.' }, workflows: [workflow] }],
@@ -26,6 +27,31 @@ describe('the products file', () => {
         assert.match(
           e.message,
           /^stratus\.json: \/products\/0\/workflows\/0\/actions\/0\/actionType: /,
+        );
+        assert.match(e.message, /: must be one of "ANALYZE", "BUILD", "TEST", "ARCHIVE"$/);
+        return true;
+      },
+    );
+    const productType = {
+      products: [{ name: 'A', productType: 'GAME', repository: { url: '.' } }],
+    };
+    assert.throws(
+      () => checkConfig(productType),
+      /productType: must be one of "APP", "FRAMEWORK"$/,
+    );
+  });
+
+  test('lists null among the values of a nullable enum', () => {
+    const bad = product({
+      name: 'CI',
+      actions: [{ name: 'B', actionType: 'BUILD', platform: 'AMIGA' }],
+    });
+    assert.throws(
+      () => checkConfig(bad),
+      (e: unknown) => {
+        assert.match(
+          (e as Error).message,
+          /\/platform: must be one of "MACOS", .*"VISIONOS", null$/,
         );
         return true;
       },
@@ -61,6 +87,49 @@ describe('the products file', () => {
       () => checkConfig({ products: [{ name: 'A', appId: 'x', repository: { url: '.' } }] }),
       /appId/,
     );
+  });
+});
+
+describe('repository urls of the products file', () => {
+  test('a local path that does not exist stops the start, naming the path', async () => {
+    const config = checkConfig({
+      products: [
+        { name: 'A', repository: { url: '.' } },
+        { name: 'B', repository: { url: './no-such-repository' } },
+      ],
+    });
+    const store = await Store.open(':memory:');
+    try {
+      await assert.rejects(
+        applyConfig(store, config, tmpdir(), 'TEAM'),
+        (e: Error) =>
+          e instanceof ConfigError &&
+          /^\/products\/1\/repository\/url: '\.\/no-such-repository' names the local path '.*no-such-repository', which does not exist/.test(
+            e.message,
+          ),
+      );
+      const fileUrl = checkConfig({
+        products: [{ name: 'A', repository: { url: 'file:///no/such/repository' } }],
+      });
+      await assert.rejects(
+        applyConfig(store, fileUrl, '/', 'TEAM'),
+        /\/products\/0\/repository\/url: /,
+      );
+    } finally {
+      await store.close();
+    }
+  });
+
+  test('git URLs are not looked for on disk', async () => {
+    const config = checkConfig({
+      products: [{ name: 'A', repository: { url: 'https://github.com/acme/field-notes.git' } }],
+    });
+    const store = await Store.open(':memory:');
+    try {
+      await applyConfig(store, config, '/', 'TEAM');
+    } finally {
+      await store.close();
+    }
   });
 });
 

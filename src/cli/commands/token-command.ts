@@ -1,5 +1,6 @@
 /** `token`: print a signed token, e.g. a long-lived read token for a dashboard. */
 import { MAX_TOKEN_LIFETIME_SECONDS, TokenSource } from '../../client/index.ts';
+import { parseTokenScope } from '../../auth/parse-token-scope.ts';
 import { UsageError } from '../cli-error.ts';
 import { connectionOptions } from '../client-command.ts';
 import { resolveConnection } from '../connection.ts';
@@ -36,6 +37,7 @@ export async function tokenCommand(args: string[]): Promise<number> {
   const lifetimeSeconds = values.lifetime
     ? parseLifetime(values.lifetime)
     : MAX_TOKEN_LIFETIME_SECONDS;
+  refuseLongLifetime(lifetimeSeconds, values.scope ?? []);
   let tokens: TokenSource;
   try {
     tokens = new TokenSource({ ...credentials, lifetimeSeconds, scope: values.scope });
@@ -48,4 +50,26 @@ export async function tokenCommand(args: string[]): Promise<number> {
   }
   process.stdout.write(`${await tokens.token()}\n`);
   return 0;
+}
+
+/*
+ * Apple (and Stratus) accept a token living over 20 minutes only when every
+ * scope entry is a GET on a long-lived resource; any other such token is
+ * refused on every request, so printing one would only hand over a dud.
+ */
+function refuseLongLifetime(lifetimeSeconds: number, scope: string[]): void {
+  if (lifetimeSeconds <= MAX_TOKEN_LIFETIME_SECONDS) return;
+  const needs =
+    `a token that lives over ${MAX_TOKEN_LIFETIME_SECONDS} seconds (20 minutes) needs --scope ` +
+    'entries that are all GETs of long-lived resources (ciBuildRuns, ciBuildActions, ' +
+    'ciArtifacts, ciIssues, ciTestResults, ciProducts, ciWorkflows, ciXcodeVersions, ' +
+    'ciMacOsVersions, scm*), e.g. --scope "GET /v1/ciProducts"';
+  if (scope.length === 0) throw new UsageError(`${needs}; give one or a shorter --lifetime`);
+  let longLived = false;
+  try {
+    longLived = parseTokenScope(scope).longLived;
+  } catch {
+    // A malformed entry: the pattern check above lets few through; the server refuses the rest.
+  }
+  if (!longLived) throw new UsageError(`${needs}; got ${scope.map((s) => `"${s}"`).join(', ')}`);
 }
