@@ -1,10 +1,12 @@
 /**
  * The demo: from nothing, a sample repository, a products file, an API key and
  * a server; then a build started and watched over the App Store Connect API
- * exactly as any client would. `-- --serve` keeps the server up afterwards.
+ * exactly as any client would. `-- --serve` keeps the server up afterwards,
+ * on `--port` (else STRATUS_PORT, else 8080).
  */
 import { rmSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join, relative, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
 import pino from 'pino';
 import { loadSettings } from '../src/config/settings.ts';
 import { startStratus } from '../src/app.ts';
@@ -13,7 +15,11 @@ import { createKeyFile } from '../src/cli/keys-create.ts';
 import { createSampleRepository, writeSampleConfig } from './sample-project.ts';
 import { AscClient } from '../src/client/index.ts';
 
-const serve = process.argv.includes('--serve');
+const { values: flags } = parseArgs({
+  options: { serve: { type: 'boolean', default: false }, port: { type: 'string' } },
+  strict: true,
+});
+const serve = flags.serve;
 const out = (line = '') => process.stdout.write(`${line}\n`);
 const dataDir = resolve(process.env.STRATUS_DEMO_DIR ?? '.stratus-demo');
 
@@ -27,7 +33,7 @@ async function main(): Promise<number> {
   const settings = loadSettings({
     data: join(dataDir, 'server'),
     config: configPath,
-    port: serve ? (process.env.STRATUS_PORT ?? '8080') : '0',
+    port: serve ? (flags.port ?? process.env.STRATUS_PORT ?? '8080') : '0',
   });
   const keyStore = await Store.open(settings.database);
   const key = await createKeyFile(keyStore, { name: 'demo', role: 'ADMIN', outDir: dataDir });
@@ -110,6 +116,11 @@ async function main(): Promise<number> {
 
   if (serve) {
     out(`\nServing at ${stratus.url}/v1 — press Ctrl-C to stop.`);
+    out('A token for it (20 minutes; run again for a fresh one):');
+    out(
+      `  npx stratus token --issuer-id ${key.issuerId} --key-id ${key.keyId} ` +
+        `--private-key-path ${relative(process.cwd(), key.privateKeyPath) || key.privateKeyPath}`,
+    );
     await new Promise<void>((resolveStop) => process.once('SIGINT', () => resolveStop()));
   }
   await stratus.close();
