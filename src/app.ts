@@ -78,7 +78,8 @@ export async function startStratus(
     pollMs: 500,
     keepWorkspaces: settings.keepWorkspaces,
     logCapBytes: 64 * 1024 * 1024,
-    buildEnv: scrubbedEnvironment(process.env),
+    buildEnv: scrubbedEnvironment(process.env, [settings.database]),
+    actionTimeoutMinutes: settings.actionTimeoutMinutes,
   });
   const context = {
     store,
@@ -99,7 +100,7 @@ export async function startStratus(
       links.baseUrl = baseUrl;
     }
   }
-  engine.start();
+  await engine.start();
   logger.info(
     { url: links.baseUrl, database: store.dialect, runners: settings.runners },
     'stratus started',

@@ -17,6 +17,7 @@ export interface Settings {
   rateLimitPerHour: number;
   logLevel: string;
   keepWorkspaces: boolean;
+  actionTimeoutMinutes: number;
 }
 
 interface SettingSpec {
@@ -116,6 +117,14 @@ export const settingSpecs: readonly SettingSpec[] = [
     kind: 'boolean',
     default: () => false,
     help: "keep each run's workspace for debugging",
+  },
+  {
+    key: 'actionTimeoutMinutes',
+    flag: 'action-timeout',
+    env: 'STRATUS_ACTION_TIMEOUT',
+    kind: 'positive',
+    default: () => 120,
+    help: 'minutes an action may run before it is stopped (ERRORED); timeoutMinutes per action',
   },
 ];
 

@@ -3,6 +3,7 @@
  * start requests; it keeps repositories' references current from their
  * mirrors and feeds the local runner.
  */
+import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
 import type { Store } from '../store/store.ts';
@@ -11,7 +12,9 @@ import type { BuildRunRow } from '../store/build-run-repository.ts';
 import type { ArtifactStore } from '../artifacts/artifact-store.ts';
 import { RepositoryMirror } from './git/repository-mirror.ts';
 import { startBuildRun, type StartRequest } from './builds/start-build-run.ts';
-import { LocalRunner } from './runner/local-runner.ts';
+import { Runner } from './runner/runner.ts';
+import { StoreRunBackend } from './runner/store-run-backend.ts';
+import { QueueKeeper } from './runner/queue-keeper.ts';
 
 export interface EngineConfig {
   dataDir: string;
@@ -25,40 +28,58 @@ export interface EngineConfig {
   logCapBytes: number;
   /** Environment build processes start from. */
   buildEnv: Record<string, string>;
+  /** Time limit of an action that sets no timeoutMinutes of its own. */
+  actionTimeoutMinutes: number;
 }
 
 export class Engine {
   readonly mirror: RepositoryMirror;
   readonly #store: Store;
-  readonly #runner: LocalRunner | null;
+  readonly #runner: Runner | null;
+  readonly #keeper: QueueKeeper;
 
   constructor(store: Store, artifacts: ArtifactStore, logger: Logger, config: EngineConfig) {
     this.#store = store;
     this.mirror = new RepositoryMirror(join(config.dataDir, 'cache', 'mirrors'));
-    this.#runner =
-      config.runners > 0
-        ? new LocalRunner(
-            {
-              store,
-              artifacts,
-              logger,
-              dataDir: config.dataDir,
-              origin: config.origin,
-              keepWorkspaces: config.keepWorkspaces,
-              logCapBytes: config.logCapBytes,
-              buildEnv: config.buildEnv,
-            },
-            { slots: config.runners, leaseMs: config.leaseMs, pollMs: config.pollMs },
-          )
-        : null;
+    // Lapsed leases are reaped here even with no runner slots: separate runners may die.
+    this.#keeper = new QueueKeeper(store, logger, {
+      intervalMs: Math.max(100, Math.floor(config.leaseMs / 2)),
+      liveMs: config.leaseMs * 3,
+    });
+    if (config.runners === 0) {
+      this.#runner = null;
+      return;
+    }
+    const id = `local-${randomUUID()}`;
+    const backend = new StoreRunBackend(store, artifacts, { owner: id, leaseMs: config.leaseMs });
+    this.#runner = new Runner(
+      {
+        backend,
+        logger,
+        dataDir: config.dataDir,
+        origin: config.origin,
+        keepWorkspaces: config.keepWorkspaces,
+        logCapBytes: config.logCapBytes,
+        buildEnv: config.buildEnv,
+        actionTimeoutMinutes: config.actionTimeoutMinutes,
+      },
+      { id, slots: config.runners, leaseMs: config.leaseMs, pollMs: config.pollMs, mode: 'local' },
+    );
   }
 
-  start(): void {
-    this.#runner?.start();
+  /** The in-process runner, when this server performs runs itself. */
+  get runner(): Runner | null {
+    return this.#runner;
   }
 
-  stop(): Promise<void> {
-    return this.#runner?.stop() ?? Promise.resolve();
+  async start(): Promise<void> {
+    this.#keeper.start();
+    await this.#runner?.start();
+  }
+
+  async stop(): Promise<void> {
+    await this.#runner?.stop();
+    await this.#keeper.stop();
   }
 
   async startRun(request: StartRequest): Promise<BuildRunRow> {

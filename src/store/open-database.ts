@@ -9,6 +9,7 @@ import { Kysely, Migrator, PostgresDialect, SqliteDialect, type Migration } from
 import pg from 'pg';
 import type { Database } from './schema.ts';
 import * as initial from './migrations/001-initial.ts';
+import * as runners from './migrations/003-runners.ts';
 
 export type DialectName = 'sqlite' | 'postgres';
 
@@ -20,6 +21,7 @@ export interface StoreDatabase {
 
 const migrations: Record<string, { up(db: Kysely<any>, d: DialectName): Promise<void> }> = {
   '001-initial': initial,
+  '003-runners': runners,
 };
 
 /** Opens `location` (a file path, ':memory:' or a postgres:// URL) and migrates it. */
@@ -55,7 +57,9 @@ async function migrate(db: Kysely<Database>, dialect: DialectName): Promise<void
       return out;
     },
   };
-  const migrator = new Migrator({ db, provider });
+  // Migrations are numbered by the line of work that added them, so a database may have
+  // met a later number before an earlier one lands; each is applied once either way.
+  const migrator = new Migrator({ db, provider, allowUnorderedMigrations: true });
   const { error, results } = await migrator.migrateToLatest();
   if (error) {
     const failed = results?.find((r) => r.status === 'Error');

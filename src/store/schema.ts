@@ -96,6 +96,8 @@ export interface BuildRunTable {
   lease_owner: string | null;
   lease_expires_at: string | null;
   attempts: number;
+  /** 1 when an action has no command and so needs a runner with xcodebuild. */
+  requires_xcode: number;
 }
 
 export interface BuildActionTable {
@@ -148,6 +150,28 @@ export interface ArtifactTable {
   storage_key: string;
 }
 
+export interface RunnerTable {
+  id: string;
+  name: string;
+  /** How the runner reaches the store: 'local' (in the server), 'store' or 'http'. */
+  mode: string;
+  slots: number;
+  has_xcodebuild: number;
+  xcode_version: string | null;
+  macos_version: string | null;
+  started_at: string;
+  last_seen_at: string;
+}
+
+export interface RunnerTokenTable {
+  id: string;
+  name: string;
+  /** SHA-256 of the token, hex; the token itself is shown once and never stored. */
+  token_hash: string;
+  created_at: string;
+  revoked_at: string | null;
+}
+
 export interface Database {
   api_keys: ApiKeyTable;
   products: ProductTable;
@@ -160,4 +184,6 @@ export interface Database {
   issues: IssueTable;
   test_results: TestResultTable;
   artifacts: ArtifactTable;
+  runners: RunnerTable;
+  runner_tokens: RunnerTokenTable;
 }

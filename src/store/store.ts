@@ -4,6 +4,8 @@ import { CatalogRepository } from './catalog-repository.ts';
 import { BuildRunRepository } from './build-run-repository.ts';
 import { RecordRepository } from './record-repository.ts';
 import { KeyRepository } from './key-repository.ts';
+import { RunnerRepository } from './runner-repository.ts';
+import { RunnerTokenRepository } from './runner-token-repository.ts';
 
 export class Store {
   readonly dialect: DialectName;
@@ -11,6 +13,8 @@ export class Store {
   readonly runs: BuildRunRepository;
   readonly records: RecordRepository;
   readonly keys: KeyRepository;
+  readonly runners: RunnerRepository;
+  readonly runnerTokens: RunnerTokenRepository;
   readonly #database: StoreDatabase;
 
   private constructor(database: StoreDatabase) {
@@ -20,6 +24,8 @@ export class Store {
     this.runs = new BuildRunRepository(database.db, database.dialect);
     this.records = new RecordRepository(database.db);
     this.keys = new KeyRepository(database.db);
+    this.runners = new RunnerRepository(database.db);
+    this.runnerTokens = new RunnerTokenRepository(database.db);
   }
 
   /** Opens and migrates the database at `location` (file path or postgres:// URL). */
