@@ -15,6 +15,7 @@ import { ArtifactStore } from './artifacts/artifact-store.ts';
 import { Engine } from './engine/engine.ts';
 import { buildServer } from './api/server.ts';
 import { scrubbedEnvironment } from './engine/build-environment.ts';
+import { runnerRoutes } from './runner-protocol/runner-routes.ts';
 
 export interface Stratus {
   url: string;
@@ -91,6 +92,14 @@ export async function startStratus(
     principal: null,
   };
   const app = buildServer(context, { logger, rateLimitPerHour: settings.rateLimitPerHour });
+  await app.register(async (scope) =>
+    runnerRoutes(scope, {
+      store,
+      artifacts,
+      dataDir: settings.dataDir,
+      leaseMs: settings.leaseSeconds * 1000,
+    }),
+  );
 
   if (options.listen !== false) {
     await app.listen({ host: settings.host, port: settings.port });

@@ -1,10 +1,14 @@
 /**
- * The `stratus` command line: serve, keys create, token.
+ * The `stratus` command line: serve, runner, runners, keys create, token.
  * Output meant for people goes to the terminal; --json gives scripts exact values.
  */
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import pino from 'pino';
 import { loadSettings, settingSpecs, SettingsError } from '../config/settings.ts';
+import { loadRunnerSettings, runnerSettingSpecs } from '../config/runner-settings.ts';
+import { startRunnerProcess } from './runner-command.ts';
+import { runnersCommand } from './runners-command.ts';
 import { ConfigError } from '../config/config-file.ts';
 import { startStratus } from '../app.ts';
 import { Store } from '../store/store.ts';
@@ -16,12 +20,20 @@ const usage = `usage: stratus <command> [options]
 
 commands:
   serve                 serve the API (and run builds) until stopped
+  runner                perform builds in this process, from the store or a server
+  runners create-token  make a runner token (--name NAME --json); shown once, stored hashed
+  runners revoke-token  revoke a runner token (--id ID)
+  runners list          list runner tokens and the runners seen, with what they offer
   keys create           make an API key: writes AuthKey_<KEYID>.p8, prints issuer and key id
   token                 print a signed token for a key (--issuer-id --key-id --private-key-path)
 
 server options (each also an environment variable):
 ${settingSpecs.map((s) => `  --${s.flag.padEnd(18)} ${s.env.padEnd(24)} ${s.help}`).join('\n')}
 
+runner options (each also an environment variable):
+${runnerSettingSpecs.map((s) => `  --${s.flag.padEnd(18)} ${s.env.padEnd(24)} ${s.help}`).join('\n')}
+
+runners options: --database, --data as for serve
 keys create options: --name NAME --role ADMIN|APP_MANAGER|DEVELOPER --out DIR --json
 token options: --issuer-id ID --key-id ID --private-key-path FILE --lifetime SECONDS
                --scope "GET /v1/..." (repeatable)
@@ -57,6 +69,45 @@ async function main(argv: string[]): Promise<void> {
     };
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
+    return;
+  }
+
+  if (command === 'runner') {
+    const options = Object.fromEntries(
+      runnerSettingSpecs.map((s) => [
+        s.flag,
+        { type: s.kind === 'boolean' ? 'boolean' : 'string' } as const,
+      ]),
+    );
+    const { values } = parseArgs({ args: rest, options, strict: true });
+    const settings = loadRunnerSettings(values);
+    const logger = pino({ level: settings.logLevel });
+    const runner = await startRunnerProcess(settings, logger);
+    const mode = settings.database !== null ? 'the store' : settings.serverUrl;
+    process.stdout.write(`Stratus runner ${runner.runner.id} is taking runs from ${mode}\n`);
+    const stop = () => {
+      runner.close().then(
+        () => process.exit(0),
+        () => process.exit(1),
+      );
+    };
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+    return;
+  }
+
+  if (command === 'runners') {
+    const { values } = parseArgs({
+      args: rest.slice(1),
+      options: {
+        ...settingOptions,
+        name: { type: 'string', default: 'runner' },
+        id: { type: 'string' },
+        json: { type: 'boolean', default: false },
+      },
+      strict: true,
+    });
+    await runnersCommand(rest[0], loadSettings(values), values);
     return;
   }
 

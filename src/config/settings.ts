@@ -20,13 +20,13 @@ export interface Settings {
   actionTimeoutMinutes: number;
 }
 
-interface SettingSpec {
-  key: keyof Settings;
+export interface SettingSpec<K extends string = keyof Settings> {
+  key: K;
   flag: string;
   env: string;
   help: string;
   kind: 'string' | 'port' | 'count' | 'positive' | 'boolean' | 'level';
-  default: (s: Partial<Settings>) => unknown;
+  default: (s: Partial<Record<string, any>>) => unknown;
 }
 
 export const settingSpecs: readonly SettingSpec[] = [
@@ -135,7 +135,7 @@ export class SettingsError extends Error {
   }
 }
 
-function convert(spec: SettingSpec, raw: string, origin: string): unknown {
+function convert(spec: SettingSpec<string>, raw: string, origin: string): unknown {
   const fail = (expected: string) =>
     new SettingsError(`${origin} must be ${expected}; got '${raw}'`);
   switch (spec.kind) {
@@ -171,8 +171,20 @@ export function loadSettings(
   flags: Record<string, string | boolean | undefined>,
   env: NodeJS.ProcessEnv = process.env,
 ): Readonly<Settings> {
-  const out: Partial<Record<keyof Settings, unknown>> = {};
-  for (const spec of settingSpecs) {
+  const settings = readSpecs<Record<keyof Settings, unknown>>(settingSpecs, flags, env) as Settings;
+  settings.dataDir = resolve(settings.dataDir);
+  if (settings.configPath) settings.configPath = resolve(settings.configPath);
+  return Object.freeze(settings);
+}
+
+/** Reads each spec from its flag, else its environment variable, else its default. */
+export function readSpecs<T extends Record<string, unknown>>(
+  specs: readonly SettingSpec<keyof T & string>[],
+  flags: Record<string, string | boolean | undefined>,
+  env: NodeJS.ProcessEnv,
+): T {
+  const out: Partial<Record<string, unknown>> = {};
+  for (const spec of specs) {
     const flag = flags[spec.flag];
     if (flag !== undefined) {
       out[spec.key] = convert(spec, flag === true ? '' : String(flag), `--${spec.flag}`);
@@ -180,11 +192,8 @@ export function loadSettings(
       out[spec.key] = convert(spec, env[spec.env]!, spec.env);
     }
   }
-  for (const spec of settingSpecs) {
-    if (out[spec.key] === undefined) out[spec.key] = spec.default(out as Partial<Settings>);
+  for (const spec of specs) {
+    if (out[spec.key] === undefined) out[spec.key] = spec.default(out);
   }
-  const settings = out as Settings;
-  settings.dataDir = resolve(settings.dataDir);
-  if (settings.configPath) settings.configPath = resolve(settings.configPath);
-  return Object.freeze(settings);
+  return out as T;
 }

@@ -244,6 +244,22 @@ export class BuildRunRepository {
     return Number(result.numUpdatedRows) > 0;
   }
 
+  /**
+   * Takes a lapsed lease over for `owner` (a reaper), if nobody renewed or
+   * took it since it was read; so that two reapers never end one run twice.
+   */
+  async seize(run: BuildRunRow, owner: string, leaseMs: number): Promise<boolean> {
+    const result = await this.#db
+      .updateTable('build_runs')
+      .set({ lease_owner: owner, lease_expires_at: new Date(Date.now() + leaseMs).toISOString() })
+      .where('id', '=', run.id)
+      .where('execution_progress', '!=', 'COMPLETE')
+      .where('lease_owner', '=', run.lease_owner)
+      .where('lease_expires_at', '=', run.lease_expires_at)
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows) > 0;
+  }
+
   // -- state transitions (forward only) --------------------------------------
 
   async markRunStarted(runId: string, owner: string): Promise<void> {

@@ -5,6 +5,7 @@
  * issue saying the runner stopped responding. The server does this whether
  * or not it runs builds itself, and so does every runner on the store.
  */
+import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { Store } from '../../store/store.ts';
 import { endErrored } from './end-errored.ts';
@@ -27,6 +28,8 @@ export async function reapLapsed(store: Store, log: Logger, now = new Date()): P
       );
       continue;
     }
+    // A minute is ample to write the ending; if this reaper dies too, the next one takes over.
+    if (!(await store.runs.seize(run, `reaper-${randomUUID()}`, 60_000))) continue;
     await endErrored(store, run.id, RUNNER_STOPPED);
     log.warn({ buildRunId: run.id, runner: run.lease_owner }, 'lease lapsed; run ended as ERRORED');
   }
