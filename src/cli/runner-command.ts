@@ -3,7 +3,6 @@
  * the store (--database, sharing --data with the server) or over HTTP
  * (--server, --token). It performs runs until SIGINT or SIGTERM.
  */
-import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
@@ -11,7 +10,7 @@ import type { RunnerSettings } from '../config/runner-settings.ts';
 import { Store } from '../store/store.ts';
 import { ArtifactStore } from '../artifacts/artifact-store.ts';
 import { scrubbedEnvironment } from '../engine/build-environment.ts';
-import { Runner } from '../engine/runner/runner.ts';
+import { Runner, leaseOwner } from '../engine/runner/runner.ts';
 import { StoreRunBackend } from '../engine/runner/store-run-backend.ts';
 import { QueueKeeper } from '../engine/runner/queue-keeper.ts';
 import type { RunBackend } from '../engine/runner/run-backend.ts';
@@ -45,7 +44,7 @@ export async function startRunnerProcess(
   let store: Store | null = null;
   let keeper: QueueKeeper | null = null;
   const mode = settings.database !== null ? 'store' : 'http';
-  const id = `${mode}-${randomUUID()}`;
+  const id = leaseOwner(mode);
 
   if (settings.database !== null) {
     store = await Store.open(settings.database);
@@ -73,7 +72,7 @@ export async function startRunnerProcess(
   const runner = new Runner(
     { ...base, backend, origin: () => settings.publicUrl },
     {
-      id,
+      owner: id,
       mode,
       slots: settings.slots,
       leaseMs,

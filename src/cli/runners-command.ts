@@ -40,12 +40,13 @@ export async function runnersCommand(
         const state = t.revoked_at ? `revoked ${t.revoked_at}` : 'live';
         process.stdout.write(`token  ${t.id}  ${t.name}  ${state}\n`);
       }
+      // The Xcode and macOS versions runners reported are served as ciXcodeVersions and
+      // ciMacOsVersions.
       for (const r of runners) {
-        const xcode = r.has_xcodebuild ? `Xcode ${r.xcode_version ?? '?'}` : 'no xcodebuild';
-        const macos = r.macos_version ? `macOS ${r.macos_version}` : '';
+        const xcode = r.has_xcode ? 'with Xcode' : 'without Xcode';
         process.stdout.write(
-          `runner ${r.id}  ${r.name}  ${r.mode}  ${r.slots} slots  ${xcode} ${macos}  ` +
-            `last seen ${r.last_seen_at}\n`,
+          `runner ${r.id}  ${r.name}  ${r.mode}  ${r.slots} slots  ${xcode}  ` +
+            `last seen ${r.last_seen}\n`,
         );
       }
     }

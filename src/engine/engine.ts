@@ -3,7 +3,7 @@
  * start requests; it keeps repositories' references current from their
  * mirrors and feeds the local runner.
  */
-import { randomUUID } from 'node:crypto';
+import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
 import type { Store } from '../store/store.ts';
@@ -12,7 +12,7 @@ import type { BuildRunRow } from '../store/build-run-repository.ts';
 import type { ArtifactStore } from '../artifacts/artifact-store.ts';
 import { RepositoryMirror } from './git/repository-mirror.ts';
 import { startBuildRun, type StartRequest } from './builds/start-build-run.ts';
-import { Runner } from './runner/runner.ts';
+import { Runner, leaseOwner } from './runner/runner.ts';
 import { StoreRunBackend } from './runner/store-run-backend.ts';
 import { QueueKeeper } from './runner/queue-keeper.ts';
 
@@ -37,9 +37,13 @@ export class Engine {
   readonly #store: Store;
   readonly #runner: Runner | null;
   readonly #keeper: QueueKeeper;
+  readonly #artifacts: ArtifactStore;
+  readonly #config: EngineConfig;
 
   constructor(store: Store, artifacts: ArtifactStore, logger: Logger, config: EngineConfig) {
     this.#store = store;
+    this.#artifacts = artifacts;
+    this.#config = config;
     this.mirror = new RepositoryMirror(join(config.dataDir, 'cache', 'mirrors'));
     // Lapsed leases are reaped here even with no runner slots: separate runners may die.
     this.#keeper = new QueueKeeper(store, logger, {
@@ -50,8 +54,8 @@ export class Engine {
       this.#runner = null;
       return;
     }
-    const id = `local-${randomUUID()}`;
-    const backend = new StoreRunBackend(store, artifacts, { owner: id, leaseMs: config.leaseMs });
+    const owner = leaseOwner('local');
+    const backend = new StoreRunBackend(store, artifacts, { owner, leaseMs: config.leaseMs });
     this.#runner = new Runner(
       {
         backend,
@@ -63,7 +67,13 @@ export class Engine {
         buildEnv: config.buildEnv,
         actionTimeoutMinutes: config.actionTimeoutMinutes,
       },
-      { id, slots: config.runners, leaseMs: config.leaseMs, pollMs: config.pollMs, mode: 'local' },
+      {
+        owner,
+        slots: config.runners,
+        leaseMs: config.leaseMs,
+        pollMs: config.pollMs,
+        mode: 'local',
+      },
     );
   }
 
@@ -72,9 +82,20 @@ export class Engine {
     return this.#runner;
   }
 
+  /** Starts queue upkeep and the local runner, which reports this machine's toolchain. */
   async start(): Promise<void> {
     this.#keeper.start();
     await this.#runner?.start();
+  }
+
+  /** Deletes the files of removed runs: artifacts, logs and any kept workspaces. */
+  async removeRunFiles(runIds: readonly string[]): Promise<void> {
+    for (const id of runIds) {
+      await this.#artifacts.removeRun(id);
+      for (const folder of ['logs', 'workspaces']) {
+        await rm(join(this.#config.dataDir, folder, id), { recursive: true, force: true });
+      }
+    }
   }
 
   async stop(): Promise<void> {

@@ -173,14 +173,7 @@ export class HttpRunBackend implements RunBackend {
 }
 
 function reportBody(offer: RunnerOffer): RunnerReportBody {
-  return {
-    id: offer.id,
-    name: offer.name,
-    slots: offer.slots,
-    xcodebuild: offer.xcodebuild,
-    xcodeVersion: offer.xcodeVersion,
-    macosVersion: offer.macosVersion,
-  };
+  return { id: offer.id, name: offer.name, slots: offer.slots, toolchain: offer.toolchain };
 }
 
 /** The JSON answer, null for 204, or a RunnerProtocolError quoting the server's detail. */

@@ -15,16 +15,40 @@
  */
 import { Type, type Static } from 'typebox';
 
-const Nullable = <T extends ReturnType<typeof Type.String>>(t: T) => Type.Union([t, Type.Null()]);
+const Named = Type.Object({
+  id: Type.String({ minLength: 1, maxLength: 200 }),
+  name: Type.String({ minLength: 1, maxLength: 200 }),
+});
+
+/** What detectToolchain found on the runner: ciXcodeVersions and ciMacOsVersions show it. */
+const Toolchain = Type.Object({
+  xcode: Type.Union([
+    Type.Object({
+      id: Type.String({ minLength: 1, maxLength: 200 }),
+      name: Type.String({ minLength: 1, maxLength: 200 }),
+      testDestinations: Type.Array(
+        Type.Object({
+          deviceTypeName: Type.String(),
+          deviceTypeIdentifier: Type.String(),
+          availableRuntimes: Type.Array(
+            Type.Object({ runtimeName: Type.String(), runtimeIdentifier: Type.String() }),
+          ),
+          kind: Type.Union([Type.Literal('SIMULATOR'), Type.Literal('MAC')]),
+        }),
+        { maxItems: 1000 },
+      ),
+    }),
+    Type.Null(),
+  ]),
+  macOs: Type.Union([Named, Type.Null()]),
+});
 
 export const RunnerReportBody = Type.Object(
   {
-    id: Type.String({ minLength: 1, maxLength: 200 }),
+    id: Type.String({ minLength: 1, maxLength: 200, pattern: '^[\\w.:-]+$' }),
     name: Type.String({ minLength: 1, maxLength: 200 }),
     slots: Type.Integer({ minimum: 1, maximum: 64 }),
-    xcodebuild: Type.Boolean(),
-    xcodeVersion: Nullable(Type.String({ maxLength: 100 })),
-    macosVersion: Nullable(Type.String({ maxLength: 100 })),
+    toolchain: Toolchain,
   },
   { additionalProperties: false },
 );

@@ -11,15 +11,16 @@ import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import type { Readable } from 'node:stream';
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { TSchema } from 'typebox';
 import { Value } from 'typebox/value';
 import type { Store } from '../store/store.ts';
 import type { ArtifactStore } from '../artifacts/artifact-store.ts';
 import type { IssueCounts } from '../model/records.ts';
 import { entityInvalid, leaseNotHeld, notFound, runnerNotAuthorized } from '../errors.ts';
-import { claimFromStore } from '../engine/runner/store-run-backend.ts';
+import { claimFromStore, reportOffer } from '../engine/runner/store-run-backend.ts';
 import { endErrored } from '../engine/runner/end-errored.ts';
+import { finishAction } from '../engine/runner/finish-action.ts';
 import {
   CompletionBody,
   EventsBody,
@@ -78,13 +79,13 @@ export async function runnerRoutes(app: FastifyInstance, config: RunnerRoutesCon
 
   app.post('/runner/v1/report', async (request, reply) => {
     const offer = parse(RunnerReportBody, request.body);
-    await report(store, request, offer);
+    await report(store, offer);
     return send(reply, 200, { leaseSeconds: config.leaseMs / 1000 });
   });
 
   app.post('/runner/v1/claim', async (request, reply) => {
     const offer = parse(RunnerReportBody, request.body);
-    await store.runners.seen(runnerId(request));
+    await store.runners.seen(offer.id);
     const claimed = await claimFromStore(store, request.runnerOwner!, config.leaseMs, offer);
     if (!claimed) return reply.code(204).send();
     return send(reply, 200, claimed);
@@ -149,20 +150,8 @@ export async function runnerRoutes(app: FastifyInstance, config: RunnerRoutesCon
   });
 }
 
-async function report(store: Store, request: FastifyRequest, offer: RunnerReportBody) {
-  await store.runners.report({
-    id: runnerId(request),
-    name: offer.name,
-    mode: 'http',
-    slots: offer.slots,
-    hasXcodebuild: offer.xcodebuild,
-    xcodeVersion: offer.xcodeVersion,
-    macosVersion: offer.macosVersion,
-  });
-}
-
-function runnerId(request: FastifyRequest): string {
-  return String(request.headers[RUNNER_HEADER]);
+async function report(store: Store, offer: RunnerReportBody) {
+  await reportOffer(store, { ...offer, mode: 'http' });
 }
 
 /** The run's actions by id, after checking the caller holds the run's lease. */
@@ -212,9 +201,8 @@ async function apply(
     case 'runCounts':
       return store.runs.setRunCounts(runId, event.counts);
     case 'actionFinished': {
-      const counts = await store.records.countIssues(action(event.actionId));
-      await store.runs.markActionFinished(event.actionId, event.status, counts);
-      actionCounts[event.actionId] = counts;
+      const id = action(event.actionId);
+      actionCounts[id] = await finishAction(store, runId, id, event.status);
       return;
     }
   }

@@ -9,6 +9,7 @@ import { Kysely, Migrator, PostgresDialect, SqliteDialect, type Migration } from
 import pg from 'pg';
 import type { Database } from './schema.ts';
 import * as initial from './migrations/001-initial.ts';
+import * as catalogWrites from './migrations/002-catalog-writes.ts';
 import * as runners from './migrations/003-runners.ts';
 
 export type DialectName = 'sqlite' | 'postgres';
@@ -21,6 +22,7 @@ export interface StoreDatabase {
 
 const migrations: Record<string, { up(db: Kysely<any>, d: DialectName): Promise<void> }> = {
   '001-initial': initial,
+  '002-catalog-writes': catalogWrites,
   '003-runners': runners,
 };
 

@@ -1,22 +1,12 @@
 /**
- * Runners that have been seen: what each offers (xcodebuild, Xcode and macOS
- * versions) and when it last asked for work. The server reads it to say why
- * a run waits, and to list the runners.
+ * Runners as the queue sees them: how each reaches the runs, how many it
+ * performs at once, and when it last asked for work. What Xcode and macOS a
+ * runner has is reported through the toolchain repository, into the same rows.
  */
 import type { Kysely, Selectable } from 'kysely';
 import type { Database, RunnerTable } from './schema.ts';
 
 export type RunnerRow = Selectable<RunnerTable>;
-
-export interface RunnerReport {
-  id: string;
-  name: string;
-  mode: 'local' | 'store' | 'http';
-  slots: number;
-  hasXcodebuild: boolean;
-  xcodeVersion: string | null;
-  macosVersion: string | null;
-}
 
 export class RunnerRepository {
   readonly #db: Kysely<Database>;
@@ -25,29 +15,19 @@ export class RunnerRepository {
     this.#db = db;
   }
 
-  /** Records a runner and what it offers; a second report of the same id replaces the first. */
-  async report(runner: RunnerReport, now = new Date()): Promise<void> {
-    const at = now.toISOString();
-    const values = {
-      name: runner.name,
-      mode: runner.mode,
-      slots: runner.slots,
-      has_xcodebuild: runner.hasXcodebuild ? 1 : 0,
-      xcode_version: runner.xcodeVersion,
-      macos_version: runner.macosVersion,
-      last_seen_at: at,
-    };
+  /** Sets how a runner (already reported through the toolchain repository) works. */
+  async describe(id: string, mode: 'local' | 'store' | 'http', slots: number): Promise<void> {
     await this.#db
-      .insertInto('runners')
-      .values({ id: runner.id, started_at: at, ...values })
-      .onConflict((oc) => oc.column('id').doUpdateSet(values))
+      .updateTable('runners')
+      .set({ mode, slots, last_seen: new Date().toISOString() })
+      .where('id', '=', id)
       .execute();
   }
 
   async seen(id: string, now = new Date()): Promise<void> {
     await this.#db
       .updateTable('runners')
-      .set({ last_seen_at: now.toISOString() })
+      .set({ last_seen: now.toISOString() })
       .where('id', '=', id)
       .execute();
   }
@@ -57,8 +37,8 @@ export class RunnerRepository {
     return this.#db
       .selectFrom('runners')
       .selectAll()
-      .where('last_seen_at', '>=', since.toISOString())
-      .orderBy('last_seen_at', 'desc')
+      .where('last_seen', '>=', since.toISOString())
+      .orderBy('last_seen', 'desc')
       .execute();
   }
 }

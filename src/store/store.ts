@@ -6,6 +6,7 @@ import { RecordRepository } from './record-repository.ts';
 import { KeyRepository } from './key-repository.ts';
 import { RunnerRepository } from './runner-repository.ts';
 import { RunnerTokenRepository } from './runner-token-repository.ts';
+import { ToolchainRepository } from './toolchain-repository.ts';
 
 export class Store {
   readonly dialect: DialectName;
@@ -15,6 +16,7 @@ export class Store {
   readonly keys: KeyRepository;
   readonly runners: RunnerRepository;
   readonly runnerTokens: RunnerTokenRepository;
+  readonly toolchain: ToolchainRepository;
   readonly #database: StoreDatabase;
 
   private constructor(database: StoreDatabase) {
@@ -26,6 +28,7 @@ export class Store {
     this.keys = new KeyRepository(database.db);
     this.runners = new RunnerRepository(database.db);
     this.runnerTokens = new RunnerTokenRepository(database.db);
+    this.toolchain = new ToolchainRepository(database.db);
   }
 
   /** Opens and migrates the database at `location` (file path or postgres:// URL). */

@@ -49,7 +49,7 @@ describe('a run that needs Xcode (stand-in xcodebuild)', () => {
   const args = () => ['--database', join(h.dataDir, 'stratus.db'), '--data', h.dataDir];
 
   test('waits PENDING, saying why, until a runner with xcodebuild takes it', async () => {
-    runners.push(await spawnRunner(args()));
+    runners.push(await spawnRunner([...args(), '--name', 'linux-box']));
     const xcode = await start('Xcode');
     const quick = await start('Quick');
 
@@ -77,13 +77,23 @@ describe('a run that needs Xcode (stand-in xcodebuild)', () => {
     assert.equal(said.length, 1, 'said once per run');
     assert.equal(said[0].buildRunId, xcode.id);
 
-    runners.push(await spawnRunner(args(), { PATH: `${standin}:${process.env.PATH}` }));
+    runners.push(
+      await spawnRunner([...args(), '--name', 'mac-mini'], {
+        PATH: `${standin}:${process.env.PATH}`,
+      }),
+    );
     const built = await waitForRun(h.api, xcode.id, 60_000);
     assert.equal(built.attributes.completionStatus, 'SUCCEEDED');
 
     const live = await h.stratus.store.runners.live(new Date(Date.now() - 60_000));
-    const mac = live.find((r) => r.has_xcodebuild === 1);
-    assert.equal(mac?.xcode_version, '16.2');
-    assert.equal(live.filter((r) => r.has_xcodebuild === 0).length, 1);
+    assert.deepEqual(live.map((r) => [r.id, r.mode, r.has_xcode]).sort(), [
+      ['store-linux-box', 'store', 0],
+      ['store-mac-mini', 'store', 1],
+    ]);
+    const xcodes = await h.api.get('/v1/ciXcodeVersions');
+    assert.deepEqual(
+      xcodes.data.map((x: any) => x.attributes.name),
+      ['Xcode 16.2 (16C5032a)'],
+    );
   });
 });

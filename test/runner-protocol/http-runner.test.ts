@@ -93,7 +93,8 @@ describe('stratus runner --server over the runner protocol', () => {
     const [seen] = await h.stratus.store.runners.live(new Date(Date.now() - 60_000));
     assert.equal(seen?.name, 'mac-1');
     assert.equal(seen?.mode, 'http');
-    assert.equal(seen?.has_xcodebuild, 0);
+    assert.equal(seen?.has_xcode, 0);
+    assert.equal(seen?.id, 'http-mac-1');
   });
 
   test('refuses a wrong token and a run the runner does not hold', async () => {

@@ -59,7 +59,7 @@ export class QueueKeeper {
       return;
     }
     const live = await this.#store.runners.live(new Date(Date.now() - this.#config.liveMs));
-    if (live.some((r) => r.has_xcodebuild === 1)) return;
+    if (live.some((r) => r.has_xcode === 1)) return;
     const ids = new Set(waiting.map((r) => r.id));
     for (const id of this.#announced) if (!ids.has(id)) this.#announced.delete(id);
     for (const run of waiting) {

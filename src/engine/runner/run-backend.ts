@@ -24,9 +24,9 @@ export interface ArtifactFile {
 }
 
 export interface RunBackend {
-  /** Says which runner this is and what it offers; called at start and now and then. */
+  /** Says which runner this is and what it offers (its toolchain); called at start. */
   report(offer: RunnerOffer): Promise<void>;
-  /** The oldest waiting run this runner can perform, now leased to it. */
+  /** The oldest waiting run this runner can perform, now leased to it; marks the runner seen. */
   claim(offer: RunnerOffer): Promise<ClaimedRun | undefined>;
   /** Extends the lease; false when it was lost and the run must stop. */
   renew(runId: string): Promise<boolean>;

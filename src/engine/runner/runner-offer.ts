@@ -1,45 +1,27 @@
 /**
- * What a runner offers: how many runs at once, whether xcodebuild is on the
- * build's PATH, and the Xcode and macOS versions it runs. Detection stays in
- * this one function so that a toolchain detector can replace it whole.
+ * What a runner offers: how many runs at once and the Xcode and macOS it has,
+ * found by the toolchain detector on the builds' PATH. A runner without Xcode
+ * takes only runs whose every action has a command.
  */
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
-import { findExecutable } from '../executor/find-executable.ts';
+import { detectToolchain, type DetectedToolchain } from '../toolchain/detect-toolchain.ts';
 
 export interface RunnerOffer {
+  /** Stable per machine and mode, e.g. `store-mac-mini-3`; runners report under it. */
   id: string;
   name: string;
   mode: 'local' | 'store' | 'http';
   slots: number;
-  xcodebuild: boolean;
-  xcodeVersion: string | null;
-  macosVersion: string | null;
+  toolchain: DetectedToolchain;
 }
 
-const run = promisify(execFile);
-
-/** Looks for xcodebuild on the build's PATH and asks it, and sw_vers, for versions. */
 export async function detectOffer(
-  base: Pick<RunnerOffer, 'id' | 'name' | 'mode' | 'slots'>,
+  base: Omit<RunnerOffer, 'toolchain'>,
   buildEnv: Record<string, string>,
 ): Promise<RunnerOffer> {
-  const xcodebuild = await findExecutable('xcodebuild', buildEnv.PATH);
-  const swVers = await findExecutable('sw_vers', buildEnv.PATH);
-  return {
-    ...base,
-    xcodebuild: xcodebuild !== null,
-    xcodeVersion: xcodebuild ? await firstMatch(xcodebuild, ['-version'], /Xcode\s+(\S+)/) : null,
-    macosVersion: swVers ? await firstMatch(swVers, ['-productVersion'], /(\d+(?:\.\d+)*)/) : null,
-  };
+  return { ...base, toolchain: await detectToolchain(buildEnv) };
 }
 
-async function firstMatch(file: string, args: string[], pattern: RegExp): Promise<string | null> {
-  try {
-    const { stdout } = await run(file, args, { timeout: 10_000 });
-    return pattern.exec(stdout)?.[1] ?? null;
-  } catch {
-    // A runner that cannot say its version still offers the tool.
-    return null;
-  }
+/** Whether the runner can perform actions that run xcodebuild. */
+export function offersXcode(offer: Pick<RunnerOffer, 'toolchain'>): boolean {
+  return offer.toolchain.xcode !== null;
 }

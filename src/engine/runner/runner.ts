@@ -16,29 +16,35 @@ import type { ClaimedRun } from './run-backend.ts';
 import { detectOffer, type RunnerOffer } from './runner-offer.ts';
 
 export interface RunnerConfig {
+  /** The lease owner this process claims as, unique per process (see leaseOwner). */
+  owner: string;
   slots: number;
   leaseMs: number;
   pollMs: number;
   mode: RunnerOffer['mode'];
-  /** Shown in logs and the runner list; the host name by default. */
+  /** Shown in the runner list; the host name by default. Runners report as `<mode>-<name>`. */
   name?: string;
-  id?: string;
+}
+
+/** A lease owner for a new runner process: readable, and never the same twice. */
+export function leaseOwner(mode: RunnerOffer['mode']): string {
+  return `${mode}-${hostname()}-${randomUUID().slice(0, 8)}`;
 }
 
 export class Runner {
+  /** The lease owner of this runner's claims. */
   readonly id: string;
   readonly #deps: PerformRunDeps;
   readonly #config: Readonly<RunnerConfig>;
   readonly #log: Logger;
   readonly #active = new Map<string, AbortController>();
   #offer: RunnerOffer | null = null;
-  #reportedAt = 0;
   #loops: Promise<void>[] = [];
   #stopping = false;
   #wake: (() => void) | null = null;
 
   constructor(deps: PerformRunDeps, config: RunnerConfig) {
-    this.id = config.id ?? `${config.mode}-${randomUUID()}`;
+    this.id = config.owner;
     this.#deps = deps;
     this.#config = Object.freeze({ ...config });
     this.#log = deps.logger.child({ runner: this.id });
@@ -51,10 +57,11 @@ export class Runner {
 
   /** Finds what this machine offers, reports it, and starts the slots. */
   async start(): Promise<void> {
+    const name = this.#config.name ?? hostname();
     this.#offer = await detectOffer(
       {
-        id: this.id,
-        name: this.#config.name ?? hostname(),
+        id: `${this.#config.mode}-${name}`,
+        name,
         mode: this.#config.mode,
         slots: this.#config.slots,
       },
@@ -64,11 +71,10 @@ export class Runner {
     this.#log.info(
       {
         slots: this.#offer.slots,
-        xcodebuild: this.#offer.xcodebuild,
-        xcodeVersion: this.#offer.xcodeVersion,
-        macosVersion: this.#offer.macosVersion,
+        xcode: this.#offer.toolchain.xcode?.id ?? null,
+        macOs: this.#offer.toolchain.macOs?.id ?? null,
       },
-      'runner started',
+      'runner started; toolchain reported',
     );
     for (let slot = 0; slot < this.#config.slots; slot++) this.#loops.push(this.#loop());
   }
@@ -90,7 +96,6 @@ export class Runner {
   async #loop(): Promise<void> {
     while (!this.#stopping) {
       try {
-        await this.#report();
         const claimed = await this.#deps.backend.claim(this.#offer!);
         if (claimed) {
           await this.#perform(claimed);
@@ -103,11 +108,8 @@ export class Runner {
     }
   }
 
-  /** Says again that this runner is alive, at most once per lease third. */
+  /** Reports the toolchain once; claims then keep the runner's last-seen time current. */
   async #report(): Promise<void> {
-    const now = Date.now();
-    if (now - this.#reportedAt < this.#config.leaseMs / 3) return;
-    this.#reportedAt = now;
     await this.#deps.backend.report(this.#offer!);
   }
 

@@ -7,8 +7,9 @@ import type { Store } from '../../store/store.ts';
 import type { ArtifactStore } from '../../artifacts/artifact-store.ts';
 import type { IssueCounts, IssueRecord, TestResultRecord } from '../../model/records.ts';
 import type { ArtifactFile, ClaimedRun, RunBackend } from './run-backend.ts';
-import type { RunnerOffer } from './runner-offer.ts';
+import { offersXcode, type RunnerOffer } from './runner-offer.ts';
 import { endErrored } from './end-errored.ts';
+import { finishAction } from './finish-action.ts';
 
 export interface StoreRunBackendConfig {
   owner: string;
@@ -20,6 +21,7 @@ export class StoreRunBackend implements RunBackend {
   readonly #store: Store;
   readonly #artifacts: ArtifactStore;
   readonly #config: Readonly<StoreRunBackendConfig>;
+  #seenAt = 0;
 
   constructor(store: Store, artifacts: ArtifactStore, config: StoreRunBackendConfig) {
     this.#store = store;
@@ -28,18 +30,16 @@ export class StoreRunBackend implements RunBackend {
   }
 
   async report(offer: RunnerOffer): Promise<void> {
-    await this.#store.runners.report({
-      id: offer.id,
-      name: offer.name,
-      mode: offer.mode,
-      slots: offer.slots,
-      hasXcodebuild: offer.xcodebuild,
-      xcodeVersion: offer.xcodeVersion,
-      macosVersion: offer.macosVersion,
-    });
+    await reportOffer(this.#store, offer);
   }
 
   async claim(offer: RunnerOffer): Promise<ClaimedRun | undefined> {
+    // Idle slots poll often; the last-seen time needs only the lease's precision.
+    const now = Date.now();
+    if (now - this.#seenAt > this.#config.leaseMs / 3) {
+      this.#seenAt = now;
+      await this.#store.runners.seen(offer.id);
+    }
     return claimFromStore(this.#store, this.#config.owner, this.#config.leaseMs, offer);
   }
 
@@ -75,10 +75,8 @@ export class StoreRunBackend implements RunBackend {
     });
   }
 
-  async actionFinished(_runId: string, actionId: string, status: string): Promise<IssueCounts> {
-    const counts = await this.#store.records.countIssues(actionId);
-    await this.#store.runs.markActionFinished(actionId, status, counts);
-    return counts;
+  actionFinished(runId: string, actionId: string, status: string): Promise<IssueCounts> {
+    return finishAction(this.#store, runId, actionId, status);
   }
 
   runCounts(runId: string, counts: IssueCounts): Promise<void> {
@@ -96,14 +94,20 @@ export class StoreRunBackend implements RunBackend {
   async close(): Promise<void> {}
 }
 
+/** Records what a runner offers: its toolchain, then how it works. Shared with HTTP. */
+export async function reportOffer(store: Store, offer: RunnerOffer): Promise<void> {
+  await store.toolchain.report({ id: offer.id, name: offer.name }, offer.toolchain);
+  await store.runners.describe(offer.id, offer.mode, offer.slots);
+}
+
 /** Claims a run for `owner` and reads what performing it needs. Shared with the HTTP protocol. */
 export async function claimFromStore(
   store: Store,
   owner: string,
   leaseMs: number,
-  offer: Pick<RunnerOffer, 'xcodebuild'>,
+  offer: Pick<RunnerOffer, 'toolchain'>,
 ): Promise<ClaimedRun | undefined> {
-  const run = await store.runs.claim(owner, leaseMs, { xcodebuild: offer.xcodebuild });
+  const run = await store.runs.claim(owner, leaseMs, { xcodebuild: offersXcode(offer) });
   if (!run) return undefined;
   const actions = await store.runs.actionsOfRun(run.id);
   const [product] = await store.catalog.products([run.product_id]);

@@ -2,8 +2,8 @@ import { type Kysely } from 'kysely';
 
 /**
  * Separate runners: which runs need Xcode (so runners without it leave them
- * alone), the runners that have been seen with what they offer, and the
- * tokens that let a runner use the HTTP runner protocol.
+ * alone), how each runner reaches the runs, and the tokens that let a runner
+ * use the HTTP runner protocol.
  */
 export async function up(db: Kysely<any>): Promise<void> {
   await db.schema
@@ -30,17 +30,14 @@ export async function up(db: Kysely<any>): Promise<void> {
       .execute();
   }
 
+  // Runners report their toolchain into `runners` (002); they also say how they reach the runs.
   await db.schema
-    .createTable('runners')
-    .addColumn('id', 'text', (c) => c.primaryKey())
-    .addColumn('name', 'text', (c) => c.notNull())
-    .addColumn('mode', 'text', (c) => c.notNull())
-    .addColumn('slots', 'integer', (c) => c.notNull())
-    .addColumn('has_xcodebuild', 'integer', (c) => c.notNull())
-    .addColumn('xcode_version', 'text')
-    .addColumn('macos_version', 'text')
-    .addColumn('started_at', 'text', (c) => c.notNull())
-    .addColumn('last_seen_at', 'text', (c) => c.notNull())
+    .alterTable('runners')
+    .addColumn('mode', 'text', (c) => c.notNull().defaultTo('local'))
+    .execute();
+  await db.schema
+    .alterTable('runners')
+    .addColumn('slots', 'integer', (c) => c.notNull().defaultTo(1))
     .execute();
 
   await db.schema
