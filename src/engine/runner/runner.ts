@@ -10,6 +10,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
+import { performance } from 'node:perf_hooks';
 import type { Logger } from 'pino';
 import { performRun, type PerformRunDeps } from './perform-run.ts';
 import type { ClaimedRun } from './run-backend.ts';
@@ -96,8 +97,11 @@ export class Runner {
   async #loop(): Promise<void> {
     while (!this.#stopping) {
       try {
+        const began = performance.now();
         const claimed = await this.#deps.backend.claim(this.#offer!);
         if (claimed) {
+          const claimMs = Math.round((performance.now() - began) * 100) / 100;
+          this.#log.debug({ buildRunId: claimed.run.id, claimMs }, 'run claimed');
           await this.#perform(claimed);
           continue;
         }
