@@ -162,6 +162,8 @@ function drainers(setup: Setup, dir: string, database: string) {
   const exited = Promise.all(children.map((c) => new Promise((r) => c.once('exit', r))));
   return {
     outputs,
+    /** True once any of them exited: the queue would never drain. */
+    anyGone: () => children.some((c) => c.exitCode !== null || c.signalCode !== null),
     async stop() {
       for (const c of children) c.kill('SIGTERM');
       await exited;
@@ -174,6 +176,7 @@ async function measure(setup: Setup): Promise<Result> {
   const pgName = `runners_bench_${process.pid}`;
   let database = join(dir, 'data', 'stratus.db');
   const admin = new pg.Client({ connectionString: PG_ADMIN });
+  admin.on('error', () => {});
   if (setup.dialect === 'postgres') {
     await admin.connect();
     await admin.query(`create database ${pgName}`);
@@ -195,6 +198,7 @@ async function measure(setup: Setup): Promise<Result> {
           .where('execution_progress', '!=', 'COMPLETE')
           .executeTakeFirstOrThrow();
         if (Number(row.n) === 0) break;
+        if (running.anyGone()) throw new Error(`${setup.label}: a draining process exited`);
         await new Promise((r) => setTimeout(r, 200));
       }
       const drainSeconds = (performance.now() - t0) / 1000;
@@ -285,13 +289,14 @@ process.stdout.write(
     `${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.versions.node}\n`,
 );
 process.stdout.write(
-  'setup                                   drain s   work s   runs/s  claim p50 ms  p99 ms  twice  lost  failed\n',
+  `${'setup'.padEnd(40)}drain s   work s   runs/s  claim p50 ms  p99 ms  twice  lost  failed\n`,
 );
 for (const setup of setups) {
   if (values.only && !setup.label.includes(values.only)) continue;
   const r = await measure(setup);
   process.stdout.write(
-    `${r.label.padEnd(40)}${r.drainSeconds.toFixed(1).padStart(7)}${r.workSeconds.toFixed(1).padStart(9)}` +
+    `${r.label.padEnd(40)}${r.drainSeconds.toFixed(1).padStart(7)}` +
+      `${r.workSeconds.toFixed(1).padStart(9)}` +
       `${r.runsPerSecond.toFixed(1).padStart(9)}${r.claimP50.toFixed(2).padStart(14)}` +
       `${r.claimP99.toFixed(2).padStart(8)}${String(r.performedTwice).padStart(7)}` +
       `${String(r.lost).padStart(6)}${String(r.failed).padStart(8)}\n`,

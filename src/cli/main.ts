@@ -16,6 +16,10 @@ import { createKeyFile } from './keys-create.ts';
 import { signToken } from '../auth/sign-token.ts';
 import type { KeyRole } from '../auth/api-key.ts';
 
+function helpLine(s: { flag: string; env: string; help: string }): string {
+  return `  --${s.flag.padEnd(18)} ${s.env.padEnd(24)} ${s.help}`;
+}
+
 const usage = `usage: stratus <command> [options]
 
 commands:
@@ -28,10 +32,10 @@ commands:
   token                 print a signed token for a key (--issuer-id --key-id --private-key-path)
 
 server options (each also an environment variable):
-${settingSpecs.map((s) => `  --${s.flag.padEnd(18)} ${s.env.padEnd(24)} ${s.help}`).join('\n')}
+${settingSpecs.map(helpLine).join('\n')}
 
 runner options (each also an environment variable):
-${runnerSettingSpecs.map((s) => `  --${s.flag.padEnd(18)} ${s.env.padEnd(24)} ${s.help}`).join('\n')}
+${runnerSettingSpecs.map(helpLine).join('\n')}
 
 runners options: --database, --data as for serve
 keys create options: --name NAME --role ADMIN|APP_MANAGER|DEVELOPER --out DIR --json

@@ -4,8 +4,26 @@
  * variable is dropped for its name, or for holding one of the given secret
  * values (the database URL, the runner token) whatever it is called.
  */
-const secretName =
-  /(^STRATUS_|SECRET|TOKEN|PASSW|PRIVATE|CREDENTIAL|DATABASE_URL|^PG|API_KEY|^ASC_|^NODE_TEST|SIGNING|_KEY$|^AWS_|^GITHUB_)/i;
+const secretName = new RegExp(
+  [
+    '^STRATUS_',
+    'SECRET',
+    'TOKEN',
+    'PASSW',
+    'PRIVATE',
+    'CREDENTIAL',
+    'DATABASE_URL',
+    '^PG',
+    'API_KEY',
+    '^ASC_',
+    '^NODE_TEST',
+    'SIGNING',
+    '_KEY$',
+    '^AWS_',
+    '^GITHUB_',
+  ].join('|'),
+  'i',
+);
 
 export function scrubbedEnvironment(
   env: NodeJS.ProcessEnv,

@@ -35,6 +35,9 @@ export async function openDatabase(location: string): Promise<StoreDatabase> {
     // COUNT(*) and bigserial columns come back as int8; they fit a JS number here.
     pg.types.setTypeParser(20, (v) => Number(v));
     const pool = new pg.Pool({ connectionString: location, max: 10 });
+    // An idle connection the server closed (a restart, an administrator) is dropped by the
+    // pool and the next query opens another; unhandled, the error would end the process.
+    pool.on('error', () => {});
     db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   } else {
     if (location !== ':memory:') mkdirSync(dirname(location), { recursive: true });
