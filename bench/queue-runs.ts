@@ -32,6 +32,7 @@ export async function queueRuns(store: Store, templateRunId: string, count: numb
         spec: a.spec,
       })),
     );
+    if (!run) throw new Error('the workflow was removed while runs were queued');
     ids.push(run.id);
   }
   return ids;

@@ -14,6 +14,7 @@ import {
   payloadTooLarge,
   rateLimited,
   notFound,
+  serviceUnavailable,
 } from '../errors.ts';
 import { verifyRequestToken, type TokenPrincipal } from '../auth/verify-token.ts';
 import type { ApiContext, ApiContextWithTypes } from './api-context.ts';
@@ -29,6 +30,7 @@ import {
 } from './handlers/write-workflow.ts';
 import { readRequestBody } from './handlers/request-body.ts';
 import { RateLimiter } from './rate-limiter.ts';
+import { isStoreUnavailable } from '../store/store-unavailable.ts';
 
 export interface ServerConfig {
   logger: Logger;
@@ -94,7 +96,8 @@ export function buildServer(base: ApiContext, config: ServerConfig): FastifyInst
 
   app.setErrorHandler((error, request, reply) => {
     const asc = toAscError(error, bodyLimit);
-    if (asc.status >= 500) request.log.error({ err: error }, 'request failed');
+    if (asc.status === 503) request.log.warn({ err: error }, 'database unavailable');
+    else if (asc.status >= 500) request.log.error({ err: error }, 'request failed');
     else if (asc.status === 401) request.log.info({ code: asc.code }, 'request not authorized');
     for (const [name, value] of Object.entries(asc.headers)) reply.header(name, value);
     sendJson(reply, asc.status, { errors: asc.toEntries() });
@@ -233,5 +236,6 @@ function toAscError(error: unknown, bodyLimit: number): AscError {
       e.message,
     );
   }
+  if (isStoreUnavailable(error)) return serviceUnavailable(5);
   return internalError();
 }

@@ -12,6 +12,7 @@ import { runnersCommand } from './runners-command.ts';
 import { ConfigError } from '../config/config-file.ts';
 import { startStratus } from '../app.ts';
 import { Store } from '../store/store.ts';
+import { StoreOpenError } from '../store/store-open-error.ts';
 import { createKeyFile } from './keys-create.ts';
 import { signToken } from '../auth/sign-token.ts';
 import type { KeyRole } from '../auth/api-key.ts';
@@ -189,6 +190,7 @@ async function main(argv: string[]): Promise<void> {
 
 main(process.argv.slice(2)).catch((error: unknown) => {
   if (error instanceof SettingsError || error instanceof ConfigError) fail(error.message);
+  if (error instanceof StoreOpenError) fail(`--database/STRATUS_DATABASE_URL: ${error.message}`);
   if (
     error instanceof TypeError &&
     (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')

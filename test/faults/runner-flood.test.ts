@@ -38,7 +38,7 @@ describe('a build step that floods its output', () => {
   });
 
   test('is capped with a marker line while the runner process stays small', async (t) => {
-    runner = await spawnRunner(['--database', join(h.dataDir, 'stratus.db'), '--data', h.dataDir]);
+    runner = await spawnRunner(['--database', h.database, '--data', h.dataDir]);
     const idle = residentBytes(runner.pid)!;
     let peak = idle;
     const sampler = setInterval(() => {

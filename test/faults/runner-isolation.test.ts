@@ -44,7 +44,7 @@ describe('build processes of a runner process', () => {
   });
 
   async function dumpRun(extraArgs: string[]) {
-    const database = join(h.dataDir, 'stratus.db');
+    const database = h.database;
     runner = await spawnRunner(['--database', database, '--data', h.dataDir, ...extraArgs], {
       ...secrets,
       // Named innocently, but it holds the database location: dropped for its value.
@@ -80,7 +80,7 @@ describe('build processes of a runner process', () => {
       [],
     );
     for (const value of Object.values(secrets)) assert.ok(!log.includes(value), value);
-    assert.ok(!log.includes(join(h.dataDir, 'stratus.db')), 'the database path stays hidden');
+    assert.ok(!log.includes(h.database), 'the database location stays hidden');
 
     const ids = /^\[\+[\d.]+s\] PID=(\d+) PGID=(\d+)$/m.exec(log);
     assert.ok(ids, 'the step printed its ids');

@@ -12,7 +12,7 @@ describe('a runner process killed with SIGKILL', () => {
   let h: Harness;
   let scratch: string;
   const runners: RunnerChild[] = [];
-  const database = () => join(h.dataDir, 'stratus.db');
+  const database = () => h.database;
   const runnerArgs = () => ['--database', database(), '--data', h.dataDir, '--lease-seconds', '1'];
 
   before(async () => {

@@ -1,7 +1,6 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Writable } from 'node:stream';
-import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pino from 'pino';
 import { QueueKeeper, WAITING_FOR_XCODE } from '../../src/engine/runner/queue-keeper.ts';
@@ -46,7 +45,7 @@ describe('a run that needs Xcode (stand-in xcodebuild)', () => {
     const body = startBody(found.workflow.id, found.ref('refs/heads/main').id);
     return (await h.api.request('POST', '/v1/ciBuildRuns', body)).json.data;
   };
-  const args = () => ['--database', join(h.dataDir, 'stratus.db'), '--data', h.dataDir];
+  const args = () => ['--database', h.database, '--data', h.dataDir];
 
   test('waits PENDING, saying why, until a runner with xcodebuild takes it', async () => {
     runners.push(await spawnRunner([...args(), '--name', 'linux-box']));

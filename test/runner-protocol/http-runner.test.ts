@@ -23,7 +23,7 @@ describe('stratus runner --server over the runner protocol', () => {
     const made = JSON.parse(
       execFileSync(
         process.execPath,
-        [bin, 'runners', 'create-token', '--data', h.dataDir, '--name', 'mac-1', '--json'],
+        [bin, 'runners', 'create-token', '--database', h.database, '--name', 'mac-1', '--json'],
         { encoding: 'utf8' },
       ),
     );
