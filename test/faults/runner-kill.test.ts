@@ -13,6 +13,16 @@ describe('a runner process killed with SIGKILL', () => {
   let scratch: string;
   const runners: RunnerChild[] = [];
   const database = () => h.database;
+  const stepPids = (): number[] => {
+    try {
+      return readFileSync(join(scratch, 'step.pid'), 'utf8')
+        .split('\n')
+        .filter(Boolean)
+        .map(Number);
+    } catch {
+      return [];
+    }
+  };
   const runnerArgs = () => ['--database', database(), '--data', h.dataDir, '--lease-seconds', '1'];
 
   before(async () => {
@@ -28,7 +38,7 @@ describe('a runner process killed with SIGKILL', () => {
             {
               name: 'Wait',
               actionType: 'BUILD',
-              command: `echo $$ > ${scratch}/step.pid; exec sleep 120`,
+              command: `echo $$ >> ${scratch}/step.pid; exec sleep 120`,
             },
           ],
         });
@@ -44,11 +54,12 @@ describe('a runner process killed with SIGKILL', () => {
   after(async () => {
     for (const r of runners) await r.stop();
     // The killed runner's build step led its own process group and outlived it.
-    try {
-      const pid = Number(readFileSync(join(scratch, 'step.pid'), 'utf8'));
-      if (pid > 1) process.kill(-pid, 'SIGKILL');
-    } catch {
-      /* already gone */
+    for (const pid of stepPids()) {
+      try {
+        process.kill(-pid, 'SIGKILL');
+      } catch {
+        /* already gone */
+      }
     }
     await h.close();
     rmSync(scratch, { recursive: true, force: true });
@@ -66,13 +77,7 @@ describe('a runner process killed with SIGKILL', () => {
       )
     ).json.data;
 
-    await until('the step to start', () => {
-      try {
-        return Number(readFileSync(join(scratch, 'step.pid'), 'utf8')) || undefined;
-      } catch {
-        return undefined;
-      }
-    });
+    await until('the step to start', () => (stepPids().length === 1 ? true : undefined));
     runner.child.kill('SIGKILL');
     await until('the runner to die', () => (isAlive(runner.pid) ? undefined : true));
 
@@ -85,6 +90,36 @@ describe('a runner process killed with SIGKILL', () => {
     assert.equal(issues.length, 1);
     assert.match(issues[0].attributes.message, /runner performing this action stopped responding/);
     assert.equal(ended.attributes.issueCounts.errors, 1);
+  });
+
+  test('over HTTP, mid-action: the server reaps the lapsed lease the same way', async () => {
+    const { token } = await h.stratus.store.runnerTokens.create('remote');
+    const remote = await spawnRunner([
+      '--server',
+      h.stratus.url,
+      '--token',
+      token,
+      '--data',
+      scratch,
+    ]);
+    runners.push(remote);
+    const slow = await discover(h.api, 'Slow');
+    const run = (
+      await h.api.request(
+        'POST',
+        '/v1/ciBuildRuns',
+        startBody(slow.workflow.id, slow.ref('refs/heads/main').id),
+      )
+    ).json.data;
+    await until('the step to start', () => (stepPids().length === 2 ? true : undefined));
+    remote.child.kill('SIGKILL');
+
+    const ended = await waitForRun(h.api, run.id, 30_000);
+    assert.equal(ended.attributes.completionStatus, 'ERRORED');
+    const [action] = await h.api.all(`/v1/ciBuildRuns/${run.id}/actions`);
+    const issues = await h.api.all(`/v1/ciBuildActions/${action.id}/issues`);
+    assert.equal(issues.length, 1);
+    assert.match(issues[0].attributes.message, /stopped responding/);
   });
 
   test('before any action: the run goes back to the queue once and another runner does it', async () => {
