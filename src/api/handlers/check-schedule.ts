@@ -1,8 +1,8 @@
 /**
  * What the contract's schema cannot say about a scheduled start condition:
  * the ranges of `hour` and `minute`, a real time zone, and which members each
- * frequency needs. Apple documents none of these rules for the API; they are
- * the ones Xcode Cloud's schedule editor enforces, stated as ours:
+ * frequency needs. Apple documents none of these rules for the API; these are
+ * ours, so that every schedule accepted names one time to start:
  *
  *   - `frequency` is required;
  *   - `minute` (0–59) is required for every frequency;
