@@ -3,11 +3,15 @@
  * Store Connect's error document for every failure, bearer-token checks and
  * the hourly budget on /v1, and signed artifact downloads outside /v1.
  */
+import http from 'node:http';
+import type { Duplex } from 'node:stream';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import {
   AscError,
+  headersTooLarge,
   internalError,
+  malformedRequest,
   methodNotAllowed,
   parameterIllegal,
   pathError,
@@ -44,6 +48,7 @@ export function buildServer(base: ApiContext, config: ServerConfig): FastifyInst
   const app = Fastify({
     loggerInstance: config.logger,
     bodyLimit,
+    clientErrorHandler: answerClientError,
     // Ids such as Xcode16C5032a:stable keep their colon; long URLs are fine.
     routerOptions: { maxParamLength: 500 },
   });
@@ -185,6 +190,30 @@ export function buildServer(base: ApiContext, config: ServerConfig): FastifyInst
   });
 
   return app as unknown as FastifyInstance;
+}
+
+/**
+ * Requests Node rejects before routing (a request line and headers over Node's
+ * `maxHeaderSize`, bytes that are not HTTP) still get the error document, written
+ * straight to the socket since no reply object exists yet.
+ */
+function answerClientError(error: NodeJS.ErrnoException, socket: Duplex): void {
+  if (error.code === 'ECONNRESET' || socket.destroyed) return;
+  if (error.code === 'ERR_HTTP_REQUEST_TIMEOUT') {
+    socket.destroy(error);
+    return;
+  }
+  const asc =
+    error.code === 'HPE_HEADER_OVERFLOW' ? headersTooLarge(http.maxHeaderSize) : malformedRequest();
+  const body = JSON.stringify({ errors: asc.toEntries() });
+  if (socket.writable) {
+    socket.write(
+      `HTTP/1.1 ${asc.status} ${http.STATUS_CODES[asc.status]}\r\n` +
+        `Content-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n` +
+        `Connection: close\r\n\r\n${body}`,
+    );
+  }
+  socket.destroy(error);
 }
 
 function refuseQuery(search: string): void {
