@@ -226,14 +226,20 @@ export async function startSurface(): Promise<Surface> {
   const runIds = [first, second, rebuild, broken];
   for (const id of runIds) await waitWatching(h, id, documents);
 
+  return crawlSurface(h, { documents, workflowId: ci, runIds });
+}
+
+/** What a client reaches from the collections of a running server. */
+export async function crawlSurface(
+  h: Harness,
+  known: Pick<Surface, 'documents' | 'workflowId' | 'runIds'>,
+): Promise<Surface> {
   const surface: Surface = {
     h,
     base: h.stratus.url,
     ids: new Map(),
     relatedCounts: new Map(),
-    documents,
-    workflowId: ci,
-    runIds,
+    ...known,
   };
   await crawl(surface);
   return surface;
