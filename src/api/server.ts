@@ -3,12 +3,14 @@
  * Store Connect's error document for every failure, bearer-token checks and
  * the hourly budget on /v1, and signed artifact downloads outside /v1.
  */
+import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import type { Duplex } from 'node:stream';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import {
   AscError,
+  entityInvalid,
   headersTooLarge,
   internalError,
   malformedRequest,
@@ -17,11 +19,13 @@ import {
   pathError,
   payloadTooLarge,
   rateLimited,
+  unsupportedMediaType,
   notFound,
 } from '../errors.ts';
 import { verifyRequestToken, type TokenPrincipal } from '../auth/verify-token.ts';
 import type { ApiContext, ApiContextWithTypes } from './api-context.ts';
-import { contractDocument, operations, type Operation } from './jsonapi/contract.ts';
+import { operations, type Operation } from './jsonapi/contract.ts';
+import { openApiDocument } from './openapi-document.ts';
 import { definitions } from './resources/index.ts';
 import { readOperation } from './handlers/read-operation.ts';
 import { createBuildRun } from './handlers/create-build-run.ts';
@@ -40,6 +44,10 @@ declare module 'fastify' {
     rateRemaining: number | null;
   }
 }
+
+const packageVersion: string = JSON.parse(
+  readFileSync(new URL('../../package.json', import.meta.url), 'utf8'),
+).version;
 
 const ALL_METHODS = ['GET', 'POST', 'PATCH', 'DELETE', 'PUT'] as const;
 
@@ -92,7 +100,7 @@ export function buildServer(base: ApiContext, config: ServerConfig): FastifyInst
   });
 
   app.setErrorHandler((error, request, reply) => {
-    const asc = toAscError(error, bodyLimit);
+    const asc = toAscError(error, bodyLimit, request.headers['content-type']);
     if (asc.status >= 500) request.log.error({ err: error }, 'request failed');
     else if (asc.status === 401) request.log.info({ code: asc.code }, 'request not authorized');
     for (const [name, value] of Object.entries(asc.headers)) reply.header(name, value);
@@ -161,7 +169,14 @@ export function buildServer(base: ApiContext, config: ServerConfig): FastifyInst
   }
 
   app.get('/healthz', async (_request, reply) => sendJson(reply, 200, { status: 'ok' }));
-  app.get('/openapi.json', async (_request, reply) => sendJson(reply, 200, contractDocument));
+  // Built on first request: the public URL is known only once the server listens.
+  let openApi: { url: string; doc: unknown } | null = null;
+  app.get('/openapi.json', async (_request, reply) => {
+    if (openApi?.url !== base.baseUrl) {
+      openApi = { url: base.baseUrl, doc: openApiDocument(base.baseUrl, packageVersion) };
+    }
+    sendJson(reply, 200, openApi.doc);
+  });
 
   app.get('/artifacts/:id/:name', async (request, reply) => {
     const { id } = request.params as { id: string };
@@ -245,18 +260,17 @@ function groupByPath(ops: readonly Operation[]): Map<string, Operation[]> {
   return out;
 }
 
-function toAscError(error: unknown, bodyLimit: number): AscError {
+/** Fastify's own failures, before a handler runs, in App Store Connect's terms. */
+function toAscError(error: unknown, bodyLimit: number, contentType: string | undefined): AscError {
   if (error instanceof AscError) return error;
   const e = error as { code?: string; statusCode?: number; message?: string };
-  if (e.code === 'FST_ERR_CTP_BODY_TOO_LARGE' || e.statusCode === 413)
+  if (e.code === 'FST_ERR_CTP_BODY_TOO_LARGE' || e.statusCode === 413) {
     return payloadTooLarge(bodyLimit);
-  if (e.statusCode && e.statusCode >= 400 && e.statusCode < 500) {
-    return new AscError(
-      e.statusCode,
-      'PARAMETER_ERROR.INVALID',
-      'The request is not valid',
-      e.message,
-    );
   }
+  // A body with no Content-Type at all is refused by Fastify before any parser runs.
+  if (e.statusCode === 415) return unsupportedMediaType(contentType || '(none)');
+  if (e.code?.startsWith('FST_ERR_CTP_'))
+    return entityInvalid(e.message ?? 'The body is not valid.');
+  if (e.statusCode && e.statusCode >= 400 && e.statusCode < 500) return malformedRequest();
   return internalError();
 }

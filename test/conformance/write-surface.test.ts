@@ -15,19 +15,9 @@ import { assertMatches, responseSchemaName } from './support/contract-validator.
 import { bodyVariants } from './support/request-bodies.ts';
 import { crawlSurface, richestId, type Surface } from './support/served-surface.ts';
 import { startBody, startHarness } from '../support/harness.ts';
+import { NOT_SERVED_YET } from './support/not-served-yet.ts';
 
 type Json = any;
-
-/**
- * Writes the contract declares that this server answers with 403 today: products and
- * workflows come from the products file. Remove an entry once the write is served.
- */
-const NOT_SERVED_YET = new Set([
-  'POST /v1/ciWorkflows',
-  'PATCH /v1/ciWorkflows/{id}',
-  'DELETE /v1/ciWorkflows/{id}',
-  'DELETE /v1/ciProducts/{id}',
-]);
 
 /**
  * Relationships a body always carries although the schema leaves them optional: a run
