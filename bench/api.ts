@@ -34,11 +34,14 @@ const { values: args } = parseArgs({
     runs: { type: 'string', default: '1000000' },
     seconds: { type: 'string', default: '10' },
     connections: { type: 'string', default: '10' },
+    // For profiling one scenario: bare, run, page, deep (comma-separated).
+    only: { type: 'string', default: 'bare,run,page,deep' },
   },
 });
 const RUNS = Number(args.runs);
 const SECONDS = Number(args.seconds);
 const CONNECTIONS = Number(args.connections);
+const ONLY = new Set(args.only.split(','));
 
 interface Load {
   requests: number;
@@ -188,14 +191,17 @@ async function bench(dir: string): Promise<void> {
   const deepPage = await (await fetch(`${stratus.url}${deepPath}`, { headers })).json();
   if (deepPage.data.length !== 200) throw new Error(`the deep page has ${deepPage.data.length}`);
 
-  const results: Measured[] = [];
+  const scenarios: [string, string, string, Record<string, string>][] = [
+    ['bare', 'bare Fastify, same bytes', `${bareUrl}/bare`, {}],
+    ['run', 'GET run ?include=workflow,product', `${stratus.url}${runPath}`, headers],
+    ['page', 'runs page 1 (200, -number)', `${stratus.url}${pagePath}`, headers],
+    ['deep', `runs page at row ${RUNS - 200}`, `${stratus.url}${deepPath}`, headers],
+  ];
+  const results = new Map<string, Measured>();
   try {
-    results.push(await measure('bare Fastify, same bytes', `${bareUrl}/bare`, {}));
-    results.push(
-      await measure('GET run ?include=workflow,product', `${stratus.url}${runPath}`, headers),
-    );
-    results.push(await measure('runs page 1 (200, -number)', `${stratus.url}${pagePath}`, headers));
-    results.push(await measure('runs page at row 999,800', `${stratus.url}${deepPath}`, headers));
+    for (const [key, name, url, h] of scenarios) {
+      if (ONLY.has(key)) results.set(key, await measure(name, url, h));
+    }
   } finally {
     await bare.close();
     await stratus.close();
@@ -209,16 +215,20 @@ async function bench(dir: string): Promise<void> {
   );
   say('| scenario | req/s | p50 ms | p99 ms | server CPU s | load generator CPU s | RSS MiB |');
   say('|---|---|---|---|---|---|---|');
-  for (const r of results) {
+  for (const r of results.values()) {
     say(
       `| ${r.name} | ${Math.round(r.requests)} | ${r.p50} | ${r.p99} | ` +
         `${r.serverCpuSeconds.toFixed(1)} | ${r.cpuSeconds.toFixed(1)} | ${r.rssMiB} |`,
     );
   }
-  const [bareResult, run, page, deepResult] = results as [Measured, Measured, Measured, Measured];
+  const ratio = (a: string, b: string) => {
+    const x = results.get(a);
+    const y = results.get(b);
+    return x && y ? (x.requests / y.requests).toFixed(2) : '-';
+  };
   say('');
-  say(`(a) run / bare: ${(run.requests / bareResult.requests).toFixed(2)}`);
-  say(`(b) deep page / first page: ${(deepResult.requests / page.requests).toFixed(2)}`);
+  say(`(a) run / bare: ${ratio('run', 'bare')}`);
+  say(`(b) deep page / first page: ${ratio('deep', 'page')}`);
 }
 
 await main();
