@@ -99,6 +99,7 @@ export async function startStratus(
       links.baseUrl = baseUrl;
     }
   }
+  await engine.reportToolchain();
   engine.start();
   logger.info(
     { url: links.baseUrl, database: store.dialect, runners: settings.runners },

@@ -29,7 +29,13 @@ import { openApiDocument } from './openapi-document.ts';
 import { definitions } from './resources/index.ts';
 import { readOperation } from './handlers/read-operation.ts';
 import { createBuildRun } from './handlers/create-build-run.ts';
-import { parseJsonBody } from './handlers/request-body.ts';
+import {
+  createWorkflow,
+  deleteProduct,
+  deleteWorkflow,
+  updateWorkflow,
+} from './handlers/write-workflow.ts';
+import { readRequestBody } from './handlers/request-body.ts';
 import { RateLimiter } from './rate-limiter.ts';
 
 export interface ServerConfig {
@@ -138,34 +144,32 @@ export function buildServer(base: ApiContext, config: ServerConfig): FastifyInst
     const ctx = ctxFor(request);
     const { path, search } = splitUrl(request.url);
     const id = (request.params as { id?: string }).id;
+    const body = readRequestBody(op, request);
 
     if (op.method === 'GET') {
       const doc = await readOperation(ctx, op, id, path, search);
       sendJson(reply, 200, doc);
       return;
     }
-    if (op.path === '/v1/ciBuildRuns' && op.method === 'POST') {
-      refuseQuery(search);
-      const body = parseJsonBody(request.headers['content-type'], request.body);
-      const { document, location } = await createBuildRun(ctx, body);
+    refuseQuery(search);
+    const route = `${op.method} ${op.path}`;
+    if (route === 'POST /v1/ciBuildRuns' || route === 'POST /v1/ciWorkflows') {
+      const create = route === 'POST /v1/ciBuildRuns' ? createBuildRun : createWorkflow;
+      const { document, location } = await create(ctx, body!);
       reply.header('location', location);
       sendJson(reply, 201, document);
       return;
     }
-    refuseQuery(search);
-    if (id !== undefined && op.kind === 'deleteInstance') {
-      const def = ctx.definitions.get(op.ownerType)!;
-      const [row] = await def.load([id], ctx);
-      if (!row) throw notFound(op.ownerType, id);
+    if (route === 'PATCH /v1/ciWorkflows/{id}') {
+      sendJson(reply, 200, await updateWorkflow(ctx, id!, body!));
+      return;
     }
-    // Products and workflows are declared in the products file of this server.
-    throw new AscError(
-      403,
-      'FORBIDDEN_ERROR',
-      'This request is forbidden on this server',
-      `${op.method} ${op.path} is not available: products and workflows are declared in the ` +
-        "server's products file (--config). Change the file and restart the server.",
-    );
+    if (route === 'DELETE /v1/ciWorkflows/{id}' || route === 'DELETE /v1/ciProducts/{id}') {
+      await (op.ownerType === 'ciWorkflows' ? deleteWorkflow : deleteProduct)(ctx, id!);
+      reply.code(204).send();
+      return;
+    }
+    throw new Error(`no handler for ${route}`);
   }
 
   app.get('/healthz', async (_request, reply) => sendJson(reply, 200, { status: 'ok' }));

@@ -6,7 +6,7 @@
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { createReadStream, type ReadStream } from 'node:fs';
-import { copyFile, mkdir, rename, stat } from 'node:fs/promises';
+import { copyFile, mkdir, rename, rm, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 
 export interface ArtifactStoreConfig {
@@ -38,6 +38,11 @@ export class ArtifactStore {
     }
     const { size } = await stat(target);
     return { storageKey: key, size };
+  }
+
+  /** Deletes every file stored under a run (keys start with the run id). */
+  async removeRun(runId: string): Promise<void> {
+    await rm(this.#pathOf(runId), { recursive: true, force: true });
   }
 
   open(storageKey: string): ReadStream {

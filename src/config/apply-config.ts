@@ -1,4 +1,5 @@
 /** Writes the products file into the store: products, repositories, workflows. */
+import { createHash } from 'node:crypto';
 import { basename, isAbsolute, resolve } from 'node:path';
 import type { Store } from '../store/store.ts';
 import { ConfigError, type ConfigFile } from './config-file.ts';
@@ -54,13 +55,20 @@ export async function applyConfig(
   }
 
   for (const product of config.products) {
-    const row = await store.catalog.upsertProduct({
-      name: product.name,
-      productType: product.productType ?? 'APP',
-      bundleId: product.bundleId ?? null,
-      teamId,
-    });
     const url = resolveRepositoryUrl(product.repository.url, configDir);
+    const { workflows = [], ...entry } = product;
+    // A product deleted over the API is null here until its entry changes.
+    const row = await store.catalog.applyFileProduct(
+      {
+        name: product.name,
+        productType: product.productType ?? 'APP',
+        bundleId: product.bundleId ?? null,
+        appId: product.appId ?? null,
+        teamId,
+      },
+      digestOf({ ...entry, repository: { url } }),
+    );
+    if (!row) continue;
     const repository = await store.catalog.upsertRepository({
       url,
       ...describeRepository(url),
@@ -68,30 +76,41 @@ export async function applyConfig(
     });
     await store.catalog.linkRepository(row.id, repository.id, 'PRIMARY');
 
-    for (const w of product.workflows ?? []) {
+    for (const w of workflows) {
       const conditions: Record<string, unknown> = {};
       for (const name of conditionNames) conditions[name] = w[name] ?? null;
-      await store.catalog.upsertWorkflow({
-        product_id: row.id,
-        repository_id: repository.id,
-        name: w.name,
-        description: w.description ?? '',
-        is_enabled: w.isEnabled === false ? 0 : 1,
-        clean: w.clean ? 1 : 0,
-        container_file_path: w.containerFilePath ?? null,
-        start_conditions: JSON.stringify(conditions),
-        actions: JSON.stringify(
-          w.actions.map((a) => ({
-            ...a,
-            destination: a.destination ?? null,
-            buildDistributionAudience: a.buildDistributionAudience ?? null,
-            testConfiguration: a.testConfiguration ?? null,
-            scheme: a.scheme ?? null,
-            platform: a.platform ?? null,
-            isRequiredToPass: a.isRequiredToPass ?? true,
-          })),
-        ),
-      });
+      await store.catalog.applyFileWorkflow(
+        {
+          product_id: row.id,
+          repository_id: repository.id,
+          name: w.name,
+          description: w.description ?? '',
+          is_enabled: w.isEnabled === false ? 0 : 1,
+          is_locked_for_editing: 0,
+          clean: w.clean ? 1 : 0,
+          container_file_path: w.containerFilePath ?? null,
+          start_conditions: JSON.stringify(conditions),
+          actions: JSON.stringify(
+            w.actions.map((a) => ({
+              ...a,
+              destination: a.destination ?? null,
+              buildDistributionAudience: a.buildDistributionAudience ?? null,
+              testConfiguration: a.testConfiguration ?? null,
+              scheme: a.scheme ?? null,
+              platform: a.platform ?? null,
+              isRequiredToPass: a.isRequiredToPass ?? true,
+            })),
+          ),
+          xcode_version_id: null,
+          macos_version_id: null,
+        },
+        digestOf({ workflow: w, repository: url }),
+      );
     }
   }
+}
+
+/** Digest of a file entry: the file wins over API edits again only when this changes. */
+function digestOf(value: unknown): string {
+  return createHash('sha256').update(JSON.stringify(value)).digest('hex');
 }

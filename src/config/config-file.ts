@@ -184,6 +184,8 @@ const Product = Type.Object(
     name: Str,
     productType: Type.Optional(Enum('APP', 'FRAMEWORK')),
     bundleId: Type.Optional(Nullable(Type.String())),
+    /** The App Store Connect app this product builds, for /v1/apps/{id}/ciProduct. */
+    appId: Type.Optional(Nullable(Type.String({ pattern: '^[0-9]+$' }))),
     repository: Type.Object({ url: Str }, { additionalProperties: false }),
     workflows: Type.Optional(Type.Array(Workflow)),
   },

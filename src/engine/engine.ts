@@ -3,6 +3,8 @@
  * start requests; it keeps repositories' references current from their
  * mirrors and feeds the local runner.
  */
+import { rm } from 'node:fs/promises';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
 import type { Store } from '../store/store.ts';
@@ -12,6 +14,7 @@ import type { ArtifactStore } from '../artifacts/artifact-store.ts';
 import { RepositoryMirror } from './git/repository-mirror.ts';
 import { startBuildRun, type StartRequest } from './builds/start-build-run.ts';
 import { LocalRunner } from './runner/local-runner.ts';
+import { detectToolchain } from './toolchain/detect-toolchain.ts';
 
 export interface EngineConfig {
   dataDir: string;
@@ -31,9 +34,15 @@ export class Engine {
   readonly mirror: RepositoryMirror;
   readonly #store: Store;
   readonly #runner: LocalRunner | null;
+  readonly #artifacts: ArtifactStore;
+  readonly #config: EngineConfig;
+  readonly #log: Logger;
 
   constructor(store: Store, artifacts: ArtifactStore, logger: Logger, config: EngineConfig) {
     this.#store = store;
+    this.#artifacts = artifacts;
+    this.#config = config;
+    this.#log = logger;
     this.mirror = new RepositoryMirror(join(config.dataDir, 'cache', 'mirrors'));
     this.#runner =
       config.runners > 0
@@ -55,6 +64,35 @@ export class Engine {
 
   start(): void {
     this.#runner?.start();
+  }
+
+  /**
+   * Tells the store what Xcode and macOS this machine has, when it runs
+   * builds; ciXcodeVersions and ciMacOsVersions list what runners reported.
+   */
+  async reportToolchain(): Promise<void> {
+    if (!this.#runner) return;
+    try {
+      const toolchain = await detectToolchain(this.#config.buildEnv);
+      const host = hostname();
+      await this.#store.toolchain.report({ id: `local-${host}`, name: host }, toolchain);
+      this.#log.info(
+        { xcode: toolchain.xcode?.id ?? null, macOs: toolchain.macOs?.id ?? null },
+        'toolchain reported',
+      );
+    } catch (err) {
+      this.#log.error({ err }, 'toolchain detection failed');
+    }
+  }
+
+  /** Deletes the files of removed runs: artifacts, logs and any kept workspaces. */
+  async removeRunFiles(runIds: readonly string[]): Promise<void> {
+    for (const id of runIds) {
+      await this.#artifacts.removeRun(id);
+      for (const folder of ['logs', 'workspaces']) {
+        await rm(join(this.#config.dataDir, folder, id), { recursive: true, force: true });
+      }
+    }
   }
 
   stop(): Promise<void> {

@@ -9,13 +9,23 @@
  */
 import { randomUUID } from 'node:crypto';
 import { sql, type Kysely, type Selectable } from 'kysely';
-import type { BuildActionTable, BuildRunTable, Database } from './schema.ts';
+import type { BuildActionTable, BuildRunTable, BuildTable, Database } from './schema.ts';
 import type { DialectName } from './open-database.ts';
 import { keysetPage, type Page, type PageRequest } from './keyset-page.ts';
 import type { IssueCounts } from '../model/records.ts';
 
 export type BuildRunRow = Selectable<BuildRunTable>;
 export type BuildActionRow = Selectable<BuildActionTable>;
+/** An App Store Connect `builds` record, with the app of the run's product. */
+export type BuildRow = Selectable<BuildTable> & { app_id: string | null };
+
+/** Filters of GET /v1/ciBuildRuns/{id}/builds that these records can answer. */
+const buildFilterColumns: Record<string, 'id' | 'version' | 'processing_state' | 'audience'> = {
+  id: 'id',
+  version: 'version',
+  processingState: 'processing_state',
+  buildAudienceType: 'audience',
+};
 
 export type NewBuildRun = Omit<
   BuildRunRow,
@@ -157,6 +167,55 @@ export class BuildRunRepository {
       },
       page,
     ) as Promise<Page<BuildActionRow>>;
+  }
+
+  // -- App Store Connect builds ---------------------------------------------
+
+  async addBuild(build: Selectable<BuildTable>): Promise<void> {
+    await this.#db.insertInto('builds').values(build).execute();
+  }
+
+  builds(ids: readonly string[]): Promise<BuildRow[]> {
+    if (ids.length === 0) return Promise.resolve([]);
+    return this.#buildsQuery().where('builds.id', 'in', ids).execute();
+  }
+
+  /**
+   * The builds of a run. A filter on something these records do not have
+   * (beta groups, pre-release versions, App Store versions…) matches none.
+   */
+  async listBuilds(
+    runId: string,
+    filters: Map<string, string[]>,
+    page: PageRequest,
+  ): Promise<Page<BuildRow>> {
+    let rows = await this.#buildsQuery().where('builds.run_id', '=', runId).execute();
+    for (const [name, values] of filters) {
+      const column = buildFilterColumns[name];
+      if (column) rows = rows.filter((r) => values.includes(String(r[column])));
+      else if (name === 'expired') rows = rows.filter(() => values.includes('false'));
+      else if (name === 'app') rows = rows.filter((r) => r.app_id && values.includes(r.app_id));
+      else rows = [];
+    }
+    rows.sort((a, b) => (a.id < b.id ? -1 : 1));
+    const after = page.after?.[1];
+    const rest = after === undefined ? rows : rows.filter((r) => r.id > after);
+    const slice = rest.slice(0, page.limit);
+    const last = slice[slice.length - 1];
+    return {
+      rows: slice,
+      total: rows.length,
+      next: rest.length > page.limit && last ? [last.id, last.id] : null,
+    };
+  }
+
+  #buildsQuery() {
+    return this.#db
+      .selectFrom('builds')
+      .innerJoin('build_runs', 'build_runs.id', 'builds.run_id')
+      .innerJoin('products', 'products.id', 'build_runs.product_id')
+      .selectAll('builds')
+      .select('products.app_id');
   }
 
   // -- queue ---------------------------------------------------------------

@@ -3,7 +3,7 @@
  * file declares and the API reads. Build runs live in BuildRunRepository.
  */
 import { randomUUID } from 'node:crypto';
-import type { Kysely, Selectable } from 'kysely';
+import type { Kysely, Selectable, Transaction } from 'kysely';
 import type {
   Database,
   GitReferenceTable,
@@ -32,36 +32,58 @@ export class CatalogRepository {
 
   // -- products ------------------------------------------------------------
 
-  async upsertProduct(input: {
-    name: string;
-    productType: string;
-    bundleId: string | null;
-    teamId: string;
-  }): Promise<ProductRow> {
+  /**
+   * Writes a product of the products file. A product deleted over the API
+   * stays deleted (null is returned) until the file changes its entry.
+   */
+  async applyFileProduct(
+    input: {
+      name: string;
+      productType: string;
+      bundleId: string | null;
+      appId: string | null;
+      teamId: string;
+    },
+    digest: string,
+  ): Promise<ProductRow | null> {
+    const key = productConfigKey(input.name);
+    if (await this.#tombstoned(key, digest)) return null;
+    await this.#db.deleteFrom('config_tombstones').where('config_key', '=', key).execute();
+
+    const fields = {
+      product_type: input.productType,
+      bundle_id: input.bundleId,
+      app_id: input.appId,
+      config_digest: digest,
+    };
     const existing = await this.#db
       .selectFrom('products')
       .selectAll()
       .where('name', '=', input.name)
       .executeTakeFirst();
     if (existing) {
-      await this.#db
-        .updateTable('products')
-        .set({ product_type: input.productType, bundle_id: input.bundleId })
-        .where('id', '=', existing.id)
-        .execute();
-      return { ...existing, product_type: input.productType, bundle_id: input.bundleId };
+      await this.#db.updateTable('products').set(fields).where('id', '=', existing.id).execute();
+      return { ...existing, ...fields };
     }
     const row: ProductRow = {
       id: randomUUID(),
       name: input.name,
-      product_type: input.productType,
-      bundle_id: input.bundleId,
       team_id: input.teamId,
       created_at: new Date().toISOString(),
       next_build_number: 1,
+      ...fields,
     };
     await this.#db.insertInto('products').values(row).execute();
     return row;
+  }
+
+  productByAppId(appId: string): Promise<ProductRow | undefined> {
+    return this.#db
+      .selectFrom('products')
+      .selectAll()
+      .where('app_id', '=', appId)
+      .orderBy('created_at')
+      .executeTakeFirst();
   }
 
   products(ids: readonly string[]): Promise<ProductRow[]> {
@@ -70,7 +92,7 @@ export class CatalogRepository {
   }
 
   listProducts(
-    filter: { productType?: string[]; ids?: string[] },
+    filter: { productType?: string[]; ids?: string[]; appIds?: string[] },
     page: PageRequest,
   ): Promise<Page<ProductRow>> {
     return keysetPage(
@@ -82,6 +104,7 @@ export class CatalogRepository {
           let q = qb;
           if (filter.productType) q = q.where('product_type', 'in', filter.productType);
           if (filter.ids) q = q.where('id', 'in', filter.ids);
+          if (filter.appIds) q = q.where('app_id', 'in', filter.appIds);
           return q;
         },
       },
@@ -119,6 +142,11 @@ export class CatalogRepository {
   repositories(ids: readonly string[]): Promise<RepositoryRow[]> {
     if (ids.length === 0) return Promise.resolve([]);
     return this.#db.selectFrom('repositories').selectAll().where('id', 'in', ids).execute();
+  }
+
+  /** Every repository; there are as many as the products name, so a handful. */
+  allRepositories(): Promise<RepositoryRow[]> {
+    return this.#db.selectFrom('repositories').selectAll().orderBy('id').execute();
   }
 
   async productRepositoryIds(productId: string, kind: 'PRIMARY' | 'ADDITIONAL'): Promise<string[]> {
@@ -267,37 +295,84 @@ export class CatalogRepository {
 
   // -- workflows -----------------------------------------------------------
 
-  async upsertWorkflow(
-    input: Omit<WorkflowRow, 'id' | 'created_at' | 'last_modified_date' | 'is_locked_for_editing'>,
-  ): Promise<WorkflowRow> {
+  /**
+   * Writes a workflow of the products file. An entry whose digest is the one
+   * last applied is left alone, so changes made over the API survive a
+   * restart; a changed entry replaces them. An entry deleted over the API
+   * stays deleted until the file changes it.
+   */
+  async applyFileWorkflow(
+    input: WorkflowFields & { product_id: string },
+    digest: string,
+  ): Promise<void> {
+    const key = `${input.product_id}/${input.name}`;
+    if (await this.#tombstoned(key, digest)) return;
+    // A workflow the file names that was made over the API becomes the file's.
+    const existing =
+      (await this.#db
+        .selectFrom('workflows')
+        .selectAll()
+        .where('config_key', '=', key)
+        .executeTakeFirst()) ??
+      (await this.#db
+        .selectFrom('workflows')
+        .selectAll()
+        .where('product_id', '=', input.product_id)
+        .where('name', '=', input.name)
+        .where('config_key', 'is', null)
+        .executeTakeFirst());
+    if (existing?.config_digest === digest) return;
+    await this.#db.deleteFrom('config_tombstones').where('config_key', '=', key).execute();
     const now = new Date().toISOString();
-    const existing = await this.#db
-      .selectFrom('workflows')
-      .selectAll()
-      .where('product_id', '=', input.product_id)
-      .where('name', '=', input.name)
-      .executeTakeFirst();
+    const fields = { ...input, config_key: key, config_digest: digest, last_modified_date: now };
     if (existing) {
-      const changed = (Object.keys(input) as (keyof typeof input)[]).some(
-        (k) => existing[k] !== input[k],
-      );
-      const last_modified_date = changed ? now : existing.last_modified_date;
-      await this.#db
-        .updateTable('workflows')
-        .set({ ...input, last_modified_date })
-        .where('id', '=', existing.id)
-        .execute();
-      return { ...existing, ...input, last_modified_date };
+      await this.#db.updateTable('workflows').set(fields).where('id', '=', existing.id).execute();
+      return;
     }
+    await this.#db
+      .insertInto('workflows')
+      .values({ id: randomUUID(), created_at: now, ...fields })
+      .execute();
+  }
+
+  async createWorkflow(input: WorkflowFields & { product_id: string }): Promise<WorkflowRow> {
+    const now = new Date().toISOString();
     const row: WorkflowRow = {
+      ...input,
       id: randomUUID(),
-      is_locked_for_editing: 0,
       created_at: now,
       last_modified_date: now,
-      ...input,
+      config_key: null,
+      config_digest: null,
     };
     await this.#db.insertInto('workflows').values(row).execute();
     return row;
+  }
+
+  /** Changes the given columns; lastModifiedDate moves only when something changed. */
+  async updateWorkflow(id: string, changes: Partial<WorkflowFields>): Promise<WorkflowRow | null> {
+    const [existing] = await this.workflows([id]);
+    if (!existing) return null;
+    const changed = (Object.keys(changes) as (keyof WorkflowFields)[]).some(
+      (k) => changes[k] !== undefined && existing[k] !== changes[k],
+    );
+    if (!changed) return existing;
+    const last_modified_date = new Date().toISOString();
+    await this.#db
+      .updateTable('workflows')
+      .set({ ...changes, last_modified_date })
+      .where('id', '=', id)
+      .execute();
+    return { ...existing, ...changes, last_modified_date };
+  }
+
+  workflowByName(productId: string, name: string): Promise<WorkflowRow | undefined> {
+    return this.#db
+      .selectFrom('workflows')
+      .selectAll()
+      .where('product_id', '=', productId)
+      .where('name', '=', name)
+      .executeTakeFirst();
   }
 
   workflows(ids: readonly string[]): Promise<WorkflowRow[]> {
@@ -316,7 +391,152 @@ export class CatalogRepository {
       page,
     ) as Promise<Page<WorkflowRow>>;
   }
+
+  // -- removal ---------------------------------------------------------------
+
+  /**
+   * Removes a workflow with its runs and their records, unless one of its
+   * runs has not completed. File workflows leave a tombstone so that a
+   * restart does not bring them back. Returns the removed runs' ids, for
+   * their files, or the unfinished run that prevented the removal.
+   */
+  removeWorkflow(id: string): Promise<Removal> {
+    return this.#db.transaction().execute(async (tx) => {
+      const workflow = await tx
+        .selectFrom('workflows')
+        .selectAll()
+        .where('id', '=', id)
+        .executeTakeFirst();
+      if (!workflow) return { removed: false, unfinishedRun: null, runIds: [] };
+      const unfinished = await unfinishedRun(tx, 'workflow_id', id);
+      if (unfinished) return { removed: false, unfinishedRun: unfinished, runIds: [] };
+
+      const runIds = await removeRuns(tx, 'workflow_id', [id]);
+      await tx.deleteFrom('workflows').where('id', '=', id).execute();
+      if (workflow.config_key && workflow.config_digest) {
+        await putTombstone(tx, workflow.config_key, workflow.config_digest);
+      }
+      return { removed: true, unfinishedRun: null, runIds };
+    });
+  }
+
+  /** Removes a product with its workflows, runs, records and unshared repositories. */
+  removeProduct(id: string): Promise<Removal> {
+    return this.#db.transaction().execute(async (tx) => {
+      const product = await tx
+        .selectFrom('products')
+        .selectAll()
+        .where('id', '=', id)
+        .executeTakeFirst();
+      if (!product) return { removed: false, unfinishedRun: null, runIds: [] };
+      const unfinished = await unfinishedRun(tx, 'product_id', id);
+      if (unfinished) return { removed: false, unfinishedRun: unfinished, runIds: [] };
+
+      const runIds = await removeRuns(tx, 'product_id', [id]);
+      await tx.deleteFrom('workflows').where('product_id', '=', id).execute();
+      const links = await tx
+        .selectFrom('product_repositories')
+        .select('repository_id')
+        .where('product_id', '=', id)
+        .execute();
+      await tx.deleteFrom('product_repositories').where('product_id', '=', id).execute();
+      for (const { repository_id } of links) {
+        const shared = await tx
+          .selectFrom('product_repositories')
+          .select('product_id')
+          .where('repository_id', '=', repository_id)
+          .executeTakeFirst();
+        if (shared) continue;
+        await tx.deleteFrom('git_references').where('repository_id', '=', repository_id).execute();
+        await tx.deleteFrom('repositories').where('id', '=', repository_id).execute();
+      }
+      await tx.deleteFrom('products').where('id', '=', id).execute();
+      if (product.config_digest) {
+        await putTombstone(tx, productConfigKey(product.name), product.config_digest);
+      }
+      return { removed: true, unfinishedRun: null, runIds };
+    });
+  }
+
+  async #tombstoned(key: string, digest: string): Promise<boolean> {
+    const row = await this.#db
+      .selectFrom('config_tombstones')
+      .select('config_digest')
+      .where('config_key', '=', key)
+      .executeTakeFirst();
+    return row?.config_digest === digest;
+  }
 }
+
+export interface Removal {
+  removed: boolean;
+  /** A run that has not completed yet, when it prevented the removal. */
+  unfinishedRun: { id: string; number: number } | null;
+  runIds: string[];
+}
+
+function productConfigKey(name: string): string {
+  return `product:${name}`;
+}
+
+async function unfinishedRun(
+  tx: Transaction<Database>,
+  column: 'workflow_id' | 'product_id',
+  id: string,
+): Promise<{ id: string; number: number } | null> {
+  const row = await tx
+    .selectFrom('build_runs')
+    .select(['id', 'number'])
+    .where(column, '=', id)
+    .where('execution_progress', '!=', 'COMPLETE')
+    .orderBy('number')
+    .executeTakeFirst();
+  return row ?? null;
+}
+
+/** Deletes the runs owned by the given workflows or products, and everything under them. */
+async function removeRuns(
+  tx: Transaction<Database>,
+  column: 'workflow_id' | 'product_id',
+  ids: string[],
+): Promise<string[]> {
+  const runs = await tx.selectFrom('build_runs').select('id').where(column, 'in', ids).execute();
+  const runIds = runs.map((r) => r.id);
+  if (runIds.length === 0) return [];
+  const actionsOf = (eb: any) =>
+    eb.selectFrom('build_actions').select('id').where('run_id', 'in', runIds);
+  for (const table of ['issues', 'test_results', 'artifacts'] as const) {
+    await tx.deleteFrom(table).where('action_id', 'in', actionsOf).execute();
+  }
+  await tx.deleteFrom('builds').where('run_id', 'in', runIds).execute();
+  await tx.deleteFrom('build_actions').where('run_id', 'in', runIds).execute();
+  await tx.deleteFrom('build_runs').where('id', 'in', runIds).execute();
+  return runIds;
+}
+
+async function putTombstone(tx: Transaction<Database>, key: string, digest: string) {
+  await tx
+    .insertInto('config_tombstones')
+    .values({ config_key: key, config_digest: digest })
+    .onConflict((oc) => oc.column('config_key').doUpdateSet({ config_digest: digest }))
+    .execute();
+}
+
+/** The columns of a workflow that its definition sets (the rest the store keeps). */
+export type WorkflowFields = Pick<
+  WorkflowRow,
+  | 'repository_id'
+  | 'name'
+  | 'description'
+  | 'is_enabled'
+  | 'clean'
+  | 'container_file_path'
+  | 'start_conditions'
+  | 'actions'
+  | 'is_locked_for_editing'
+  | 'xcode_version_id'
+  | 'macos_version_id'
+>;
 
 export function parseCanonicalName(
   canonicalName: string,

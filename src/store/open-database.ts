@@ -10,6 +10,7 @@ import { Kysely, Migrator, PostgresDialect, SqliteDialect, type Migration } from
 import pg from 'pg';
 import type { Database } from './schema.ts';
 import * as initial from './migrations/001-initial.ts';
+import * as catalogWrites from './migrations/002-catalog-writes.ts';
 
 export type DialectName = 'sqlite' | 'postgres';
 
@@ -21,6 +22,7 @@ export interface StoreDatabase {
 
 const migrations: Record<string, { up(db: Kysely<any>, d: DialectName): Promise<void> }> = {
   '001-initial': initial,
+  '002-catalog-writes': catalogWrites,
 };
 
 /** Opens `location` (a file path, ':memory:' or a postgres:// URL) and migrates it. */

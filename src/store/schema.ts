@@ -23,6 +23,10 @@ export interface ProductTable {
   team_id: string;
   created_at: string;
   next_build_number: number;
+  /** Digest of the products-file entry last applied (null: not from the file). */
+  config_digest: string | null;
+  /** App Store Connect app id the products file names for it, if any. */
+  app_id: string | null;
 }
 
 export interface RepositoryTable {
@@ -69,6 +73,57 @@ export interface WorkflowTable {
   actions: string;
   created_at: string;
   last_modified_date: string;
+  /** Product and name in the products file; null for workflows created over the API. */
+  config_key: string | null;
+  /** Digest of the file's entry last applied; the file wins again only when it changes. */
+  config_digest: string | null;
+  xcode_version_id: string | null;
+  macos_version_id: string | null;
+}
+
+export interface ConfigTombstoneTable {
+  config_key: string;
+  config_digest: string;
+}
+
+export interface RunnerTable {
+  id: string;
+  name: string;
+  last_seen: string;
+  has_xcode: number;
+}
+
+export interface XcodeVersionTable {
+  /** e.g. Xcode16C5032a:stable */
+  id: string;
+  name: string;
+  /** JSON: CiTestDestination-like list, as the contract's ciXcodeVersions shows it. */
+  test_destinations: string;
+  reported_by: string;
+  reported_at: string;
+}
+
+export interface MacOsVersionTable {
+  /** The build version, e.g. 24C101. */
+  id: string;
+  name: string;
+  reported_by: string;
+  reported_at: string;
+}
+
+export interface XcodeMacOsVersionTable {
+  xcode_version_id: string;
+  macos_version_id: string;
+}
+
+export interface BuildTable {
+  id: string;
+  run_id: string;
+  action_id: string;
+  version: string;
+  uploaded_date: string;
+  processing_state: string;
+  audience: string;
 }
 
 export interface BuildRunTable {
@@ -155,6 +210,12 @@ export interface Database {
   product_repositories: ProductRepositoryTable;
   git_references: GitReferenceTable;
   workflows: WorkflowTable;
+  config_tombstones: ConfigTombstoneTable;
+  runners: RunnerTable;
+  xcode_versions: XcodeVersionTable;
+  macos_versions: MacOsVersionTable;
+  xcode_macos_versions: XcodeMacOsVersionTable;
+  builds: BuildTable;
   build_runs: BuildRunTable;
   build_actions: BuildActionTable;
   issues: IssueTable;

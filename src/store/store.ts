@@ -4,6 +4,7 @@ import { CatalogRepository } from './catalog-repository.ts';
 import { BuildRunRepository } from './build-run-repository.ts';
 import { RecordRepository } from './record-repository.ts';
 import { KeyRepository } from './key-repository.ts';
+import { ToolchainRepository } from './toolchain-repository.ts';
 
 export class Store {
   readonly dialect: DialectName;
@@ -11,6 +12,7 @@ export class Store {
   readonly runs: BuildRunRepository;
   readonly records: RecordRepository;
   readonly keys: KeyRepository;
+  readonly toolchain: ToolchainRepository;
   readonly #database: StoreDatabase;
 
   private constructor(database: StoreDatabase) {
@@ -20,6 +22,7 @@ export class Store {
     this.runs = new BuildRunRepository(database.db, database.dialect);
     this.records = new RecordRepository(database.db);
     this.keys = new KeyRepository(database.db);
+    this.toolchain = new ToolchainRepository(database.db);
   }
 
   /** Opens and migrates the database at `location` (file path or postgres:// URL). */

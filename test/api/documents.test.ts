@@ -160,7 +160,13 @@ describe('JSON:API documents as App Store Connect writes them', () => {
       'filter[productType]',
     ],
     ['forged cursor', '/v1/ciProducts?cursor=!!', 400, 'PARAMETER_ERROR.INVALID', 'cursor'],
-    ['a repeated parameter', '/v1/ciProducts?limit=2&limit=3', 400, 'PARAMETER_ERROR.INVALID', 'limit'],
+    [
+      'a repeated parameter',
+      '/v1/ciProducts?limit=2&limit=3',
+      400,
+      'PARAMETER_ERROR.INVALID',
+      'limit',
+    ],
   ];
   for (const [name, path, status, code, parameter] of errorCases) {
     test(`rejects ${name} with ${code}`, async () => {

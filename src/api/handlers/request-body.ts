@@ -1,11 +1,45 @@
 /**
- * Reading a JSON:API request body: JSON syntax (400 ENTITY_INVALID), then the
- * document's structure (422 ENTITY_UNPROCESSABLE), each error pointing at the
- * member at fault with an RFC 6901 pointer.
+ * Reading a request body: the content type (415), JSON syntax (400
+ * ENTITY_INVALID), then the contract's request schema for the operation
+ * (request-validator.ts). Operations without a body refuse one.
  */
-import { entityInvalid, entityUnprocessable, unsupportedMediaType } from '../../errors.ts';
+import type { FastifyRequest } from 'fastify';
+import { entityInvalid, unsupportedMediaType } from '../../errors.ts';
+import type { Operation } from '../jsonapi/contract.ts';
+import { takesBody, validateRequestBody } from '../jsonapi/request-validator.ts';
 
-type Json = Record<string, unknown>;
+/** A relationship member as the validator lets it through. */
+export interface RelationshipMember {
+  data: { type: string; id: string };
+}
+
+/** A request document that passed its schema. */
+export interface RequestDocument {
+  data: {
+    type: string;
+    id?: string;
+    attributes?: Record<string, unknown>;
+    relationships?: Record<string, RelationshipMember | undefined>;
+  };
+}
+
+/** The checked document for operations that take a body; null for the others. */
+export function readRequestBody(op: Operation, request: FastifyRequest): RequestDocument | null {
+  if (!takesBody(op.method, op.path)) {
+    if (hasBody(request)) {
+      throw entityInvalid(`${op.method} ${op.path} takes no request body; send it without one.`);
+    }
+    return null;
+  }
+  const body = parseJsonBody(request.headers['content-type'], request.body);
+  validateRequestBody(op.method, op.path, body);
+  return body as RequestDocument;
+}
+
+function hasBody(request: FastifyRequest): boolean {
+  const length = Number(request.headers['content-length'] ?? 0);
+  return length > 0 || request.headers['transfer-encoding'] !== undefined;
+}
 
 export function parseJsonBody(contentType: string | undefined, raw: unknown): unknown {
   const type = (contentType ?? '').split(';')[0]!.trim().toLowerCase();
@@ -20,45 +54,7 @@ export function parseJsonBody(contentType: string | undefined, raw: unknown): un
   }
 }
 
-export function isObject(v: unknown): v is Json {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
-export function expectObject(value: unknown, pointer: string, what: string): Json {
-  if (!isObject(value)) throw entityUnprocessable(`${what} must be a JSON object.`, pointer);
-  return value;
-}
-
-export function refuseUnknownKeys(object: Json, allowed: readonly string[], pointer: string): void {
-  for (const key of Object.keys(object)) {
-    if (!allowed.includes(key)) {
-      throw entityUnprocessable(
-        `'${key}' is not a member this request accepts here; allowed: ${allowed.join(', ')}.`,
-        `${pointer}/${key}`,
-      );
-    }
-  }
-}
-
-/** A relationship member `{ "data": { "type": T, "id": "…" } }`; returns the id. */
-export function relationshipId(relationships: Json, name: string, type: string): string | null {
-  const pointer = `/data/relationships/${name}`;
-  if (!(name in relationships)) return null;
-  const rel = expectObject(relationships[name], pointer, `The relationship '${name}'`);
-  refuseUnknownKeys(rel, ['data'], pointer);
-  const data = expectObject(rel.data, `${pointer}/data`, `The '${name}' relationship's data`);
-  refuseUnknownKeys(data, ['type', 'id'], `${pointer}/data`);
-  if (data.type !== type) {
-    throw entityUnprocessable(
-      `The '${name}' relationship must name a resource of type '${type}'.`,
-      `${pointer}/data/type`,
-    );
-  }
-  if (typeof data.id !== 'string' || data.id === '') {
-    throw entityUnprocessable(
-      `The '${name}' relationship needs a string id.`,
-      `${pointer}/data/id`,
-    );
-  }
-  return data.id;
+/** The id a relationship member names, or null when the member is absent or null. */
+export function relationshipId(document: RequestDocument, name: string): string | null {
+  return document.data.relationships?.[name]?.data?.id ?? null;
 }

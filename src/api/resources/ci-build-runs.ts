@@ -1,5 +1,5 @@
 import type { BuildRunRow } from '../../store/build-run-repository.ts';
-import { emptyPage, type ResourceDefinition } from '../jsonapi/resource-definition.ts';
+import { type ResourceDefinition } from '../jsonapi/resource-definition.ts';
 
 function json(text: string | null): unknown {
   return text === null ? null : JSON.parse(text);
@@ -24,9 +24,11 @@ export const ciBuildRuns: ResourceDefinition<BuildRunRow> = {
     cancelReason: row.cancel_reason,
   }),
   relations: {
-    // App Store Connect builds come from archives uploaded for distribution; none are
-    // uploaded from this server yet.
-    builds: { kind: 'toMany', page: () => emptyPage() },
+    // Recorded when an ARCHIVE action with a buildDistributionAudience succeeds.
+    builds: {
+      kind: 'toMany',
+      page: (row, req, ctx) => ctx.store.runs.listBuilds(row.id, req.filters, req),
+    },
     workflow: { kind: 'toOne', id: (row) => row.workflow_id },
     product: { kind: 'toOne', id: (row) => row.product_id },
     sourceBranchOrTag: { kind: 'toOne', id: (row) => row.source_ref_id },

@@ -1,5 +1,5 @@
 import type { ProductRow } from '../../store/catalog-repository.ts';
-import { emptyPage, type ResourceDefinition } from '../jsonapi/resource-definition.ts';
+import { type ResourceDefinition } from '../jsonapi/resource-definition.ts';
 
 export const ciProducts: ResourceDefinition<ProductRow> = {
   type: 'ciProducts',
@@ -11,8 +11,9 @@ export const ciProducts: ResourceDefinition<ProductRow> = {
     productType: row.product_type,
   }),
   relations: {
-    // Products here are declared in configuration, not detected from an App Store app.
-    app: { kind: 'toOne', id: () => null },
+    // The app the products file names (appId); none when it names none.
+    app: { kind: 'toOne', id: (row) => row.app_id },
+    // Bundle id resources are Apple's records of registered identifiers; none exist here.
     bundleId: { kind: 'toOne', id: () => null },
     workflows: {
       kind: 'toMany',
@@ -43,9 +44,9 @@ export const ciProducts: ResourceDefinition<ProductRow> = {
       page: (row, req, ctx) => ctx.store.runs.listRuns({ productId: row.id }, req.descending, req),
     },
   },
-  list: (req, ctx) => {
-    // filter[app] names App Store apps, which no product here is linked to.
-    if (req.filters.has('app')) return emptyPage();
-    return ctx.store.catalog.listProducts({ productType: req.filters.get('productType') }, req);
-  },
+  list: (req, ctx) =>
+    ctx.store.catalog.listProducts(
+      { productType: req.filters.get('productType'), appIds: req.filters.get('app') },
+      req,
+    ),
 };

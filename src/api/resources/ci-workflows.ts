@@ -2,7 +2,7 @@ import type { WorkflowRow } from '../../store/catalog-repository.ts';
 import type { WorkflowAction, CiAction } from '../../model/workflow.ts';
 import type { ResourceDefinition } from '../jsonapi/resource-definition.ts';
 
-const conditionNames = [
+export const conditionNames = [
   'branchStartCondition',
   'tagStartCondition',
   'pullRequestStartCondition',
@@ -48,9 +48,8 @@ export const ciWorkflows: ResourceDefinition<WorkflowRow> = {
   relations: {
     product: { kind: 'toOne', id: (row) => row.product_id },
     repository: { kind: 'toOne', id: (row) => row.repository_id },
-    // Runners have not reported Xcode and macOS versions; no workflow names one yet.
-    xcodeVersion: { kind: 'toOne', id: () => null },
-    macOsVersion: { kind: 'toOne', id: () => null },
+    xcodeVersion: { kind: 'toOne', id: (row) => row.xcode_version_id },
+    macOsVersion: { kind: 'toOne', id: (row) => row.macos_version_id },
     buildRuns: {
       kind: 'toMany',
       page: (row, req, ctx) => ctx.store.runs.listRuns({ workflowId: row.id }, req.descending, req),

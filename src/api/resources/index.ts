@@ -5,15 +5,10 @@ import { ciBuildRuns } from './ci-build-runs.ts';
 import { ciBuildActions } from './ci-build-actions.ts';
 import { ciArtifacts, ciIssues, ciTestResults } from './ci-action-records.ts';
 import { scmGitReferences, scmRepositories } from './scm-resources.ts';
-import {
-  apps,
-  builds,
-  bundleIds,
-  ciMacOsVersions,
-  ciXcodeVersions,
-  scmProviders,
-  scmPullRequests,
-} from './unserved-types.ts';
+import { scmProviders } from './scm-providers.ts';
+import { ciMacOsVersions, ciXcodeVersions } from './ci-toolchain-versions.ts';
+import { apps, builds } from './app-store-resources.ts';
+import { bundleIds, scmPullRequests } from './unserved-types.ts';
 
 export const definitions: ReadonlyMap<string, ResourceDefinition> = new Map(
   [

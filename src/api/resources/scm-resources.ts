@@ -1,5 +1,6 @@
 /** Source control: repositories and their git references. */
 import type { GitReferenceRow, RepositoryRow } from '../../store/catalog-repository.ts';
+import { providerOf } from '../../model/scm-provider.ts';
 import { emptyPage, type ResourceDefinition } from '../jsonapi/resource-definition.ts';
 
 export const scmRepositories: ResourceDefinition<RepositoryRow> = {
@@ -14,9 +15,8 @@ export const scmRepositories: ResourceDefinition<RepositoryRow> = {
     repositoryName: row.repository_name,
   }),
   relations: {
-    // Repositories here are cloned from paths and URLs in configuration, not through a
-    // connected provider account, so none has an scmProviders record.
-    scmProvider: { kind: 'toOne', id: () => null },
+    // Read from the clone URL; local paths and unknown hosts have none.
+    scmProvider: { kind: 'toOne', id: (row) => providerOf(row.url)?.id ?? null },
     defaultBranch: {
       kind: 'toOne',
       id: async (row, ctx) => {
@@ -35,7 +35,9 @@ export const scmRepositories: ResourceDefinition<RepositoryRow> = {
         return ctx.store.catalog.listReferences(row.id, req);
       },
     },
-    // Pull requests need a provider's API; local repositories have none.
+    // Pull requests exist only in a provider's API, which Stratus does not connect to
+    // (repositories are cloned from paths and URLs); git itself has no pull requests,
+    // so the list is empty rather than made up.
     pullRequests: { kind: 'toMany', page: () => emptyPage() },
   },
   list: (req, ctx) => ctx.store.catalog.listRepositories({ ids: req.filters.get('id') }, req),

@@ -1,8 +1,8 @@
 /**
- * Types the contract links to that this server keeps no records of yet:
- * providers and pull requests (local repositories have no provider API),
- * Xcode and macOS versions (runners do not report them yet), and App Store
- * apps, builds and bundle ids. Lists are empty; reading one by id is a 404.
+ * Types the contract links to that this server keeps no records of: pull
+ * requests (they exist only in a provider's API, which Stratus does not
+ * connect to) and App Store bundle ids (Apple's ids for registered bundle
+ * identifiers). Lists are empty; reading one by id is a 404.
  */
 import { emptyPage, type ResourceDefinition } from '../jsonapi/resource-definition.ts';
 
@@ -20,18 +20,7 @@ function noRecords(
   };
 }
 
-export const scmProviders = noRecords('scmProviders', {
-  repositories: { kind: 'toMany', page: () => emptyPage() },
-});
 export const scmPullRequests = noRecords('scmPullRequests', {
   repository: { kind: 'toOne', id: () => null },
 });
-export const ciXcodeVersions = noRecords('ciXcodeVersions', {
-  macOsVersions: { kind: 'toMany', page: () => emptyPage() },
-});
-export const ciMacOsVersions = noRecords('ciMacOsVersions', {
-  xcodeVersions: { kind: 'toMany', page: () => emptyPage() },
-});
-export const builds = noRecords('builds');
-export const apps = noRecords('apps', { ciProduct: { kind: 'toOne', id: () => null } });
 export const bundleIds = noRecords('bundleIds');

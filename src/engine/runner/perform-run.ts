@@ -4,6 +4,7 @@
  * a LOG_BUNDLE artifact at the end. The run's status and issue counts follow
  * from its actions'.
  */
+import { randomUUID } from 'node:crypto';
 import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
@@ -161,6 +162,24 @@ async function performAction(
   ]);
 
   const counts = await store.records.countIssues(c.action.id);
+  if (
+    outcome.status === 'SUCCEEDED' &&
+    spec.actionType === 'ARCHIVE' &&
+    spec.buildDistributionAudience
+  ) {
+    // Xcode Cloud uploads such an archive to App Store Connect as a build. Stratus uploads
+    // nothing to Apple: the archive is kept as an artifact and the build is recorded here,
+    // already VALID (there is no processing to wait for), numbered as the run.
+    await store.runs.addBuild({
+      id: randomUUID(),
+      run_id: c.run.id,
+      action_id: c.action.id,
+      version: String(c.run.number),
+      uploaded_date: new Date().toISOString(),
+      processing_state: 'VALID',
+      audience: spec.buildDistributionAudience,
+    });
+  }
   await store.runs.markActionFinished(c.action.id, outcome.status, counts);
   log.info({ completionStatus: outcome.status, reason: outcome.reason, counts }, 'action finished');
   return { status: outcome.status, counts };
