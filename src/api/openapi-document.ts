@@ -17,7 +17,13 @@ type Json = any;
  * Writes that have a handler; the contract's other writes answer 403 and are left out
  * of the document. A write lands here with its handler.
  */
-export const servedWrites: ReadonlySet<string> = new Set(['POST /v1/ciBuildRuns']);
+export const servedWrites: ReadonlySet<string> = new Set([
+  'POST /v1/ciBuildRuns',
+  'POST /v1/ciWorkflows',
+  'PATCH /v1/ciWorkflows/{id}',
+  'DELETE /v1/ciWorkflows/{id}',
+  'DELETE /v1/ciProducts/{id}',
+]);
 
 export function isServed(op: Pick<Operation, 'method' | 'path'>): boolean {
   return op.method === 'GET' || servedWrites.has(`${op.method} ${op.path}`);

@@ -144,6 +144,8 @@ export function buildServer(base: ApiContext, config: ServerConfig): FastifyInst
     const ctx = ctxFor(request);
     const { path, search } = splitUrl(request.url);
     const id = (request.params as { id?: string }).id;
+    // The request line before the body: a write takes no query parameters at all.
+    if (op.method !== 'GET') refuseQuery(search);
     const body = readRequestBody(op, request);
 
     if (op.method === 'GET') {
@@ -151,7 +153,6 @@ export function buildServer(base: ApiContext, config: ServerConfig): FastifyInst
       sendJson(reply, 200, doc);
       return;
     }
-    refuseQuery(search);
     const route = `${op.method} ${op.path}`;
     if (route === 'POST /v1/ciBuildRuns' || route === 'POST /v1/ciWorkflows') {
       const create = route === 'POST /v1/ciBuildRuns' ? createBuildRun : createWorkflow;

@@ -175,6 +175,7 @@ describe('fuzzing the API through inject()', () => {
   function assertAnswer(op: ContractOperation | null, url: string, r: Json): void {
     const where = `${url} → ${r.status} ${r.body.slice(0, 300)}`;
     assert.ok(r.status < 500, where);
+    if (r.status === 204) return assert.equal(r.body, '', where);
     assert.equal(r.type, 'application/json', where);
     const doc = JSON.parse(r.body);
     if (r.status >= 400) {
@@ -259,7 +260,9 @@ describe('fuzzing the API through inject()', () => {
         contentType,
         fc.option(query, { freq: 5 }),
         async (op, id, payload, type, q) => {
-          const path = op.hasId ? fillPath(op, id).replace(/%25/g, '%') : op.path;
+          // Deleting the product would leave nothing to fuzz: deletes aim at unknown ids.
+          const target = op.method === 'DELETE' ? `fuzz-${id}` : id;
+          const path = op.hasId ? fillPath(op, target).replace(/%25/g, '%') : op.path;
           const url = q ? `${path}?${q}` : path;
           assertAnswer(op, url, await send(op.method, url, payload, type));
         },

@@ -29,10 +29,9 @@ const TYPES_WITHOUT_RECORDS: Record<string, string> = {
   apps: 'App Store apps live in App Store Connect, not on a build server',
   bundleIds: 'bundle ids are registered with Apple, not on a build server',
   builds: 'no archive is uploaded for distribution from this server',
-  scmProviders: 'repositories are local paths or git URLs with no provider API',
+  scmProviders:
+    'providers come from hosted clone URLs (github.com, …); these repositories are local',
   scmPullRequests: 'local repositories have no pull requests',
-  ciXcodeVersions: 'runners do not report their Xcode versions yet',
-  ciMacOsVersions: 'runners do not report their macOS versions yet',
 };
 
 const reads = contractOperations.filter((op) => op.method === 'GET');

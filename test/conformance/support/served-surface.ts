@@ -5,6 +5,7 @@
  * type that gains records (or loses them) is noticed without editing a list.
  */
 import { fileURLToPath } from 'node:url';
+import { reportMacRunner } from './mac-toolchain.ts';
 import { startBody, startHarness, type Harness } from '../../support/harness.ts';
 import { contractOperations, operationFor } from './contract-operations.ts';
 
@@ -203,6 +204,7 @@ export async function startSurface(): Promise<Surface> {
     flags: { 'rate-limit': '1000000' },
   });
   const documents: Json[] = [];
+  await reportMacRunner(h);
   const ci = await workflowNamed(h, 'CI');
   const repository = (await h.api.get(`/v1/ciWorkflows/${ci}/repository`)).data;
   const refs = await h.api.all(`/v1/scmRepositories/${repository.id}/gitReferences?limit=200`);
