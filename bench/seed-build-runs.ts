@@ -2,7 +2,8 @@
  * Fills a Stratus SQLite database with finished build runs of one workflow,
  * fast: multi-row INSERTs of 500 rows through one prepared statement, all in
  * one transaction, numbered after the product's counter (which moves past
- * them, as real starts would).
+ * them, as real starts would), and counted in the run counts kept beside the
+ * workflow and the product.
  */
 import { randomUUID } from 'node:crypto';
 import type SQLite from 'better-sqlite3';
@@ -103,7 +104,13 @@ export function seedBuildRuns(db: SQLite.Database, config: SeedConfig): SeedResu
       (rows === BATCH ? full : insert(rows)).run(params);
       number += rows;
     }
-    db.prepare('UPDATE products SET next_build_number = ? WHERE id = ?').run(end, config.productId);
+    db.prepare(
+      'UPDATE products SET next_build_number = ?, run_count = run_count + ? WHERE id = ?',
+    ).run(end, config.count, config.productId);
+    db.prepare('UPDATE workflows SET run_count = run_count + ? WHERE id = ?').run(
+      config.count,
+      config.workflowId,
+    );
   })();
   return { firstNumber, lastNumber: firstNumber + config.count - 1 };
 }

@@ -26,6 +26,8 @@ export interface KeysetQuery<T extends Table> {
   where: (qb: SelectQueryBuilder<Database, T, {}>) => SelectQueryBuilder<Database, T, {}>;
   sortColumn: string;
   descending?: boolean;
+  /** Reads the total kept elsewhere, instead of counting the rows `where` selects. */
+  total?: () => Promise<number>;
 }
 
 export async function keysetPage<T extends Table>(
@@ -50,10 +52,15 @@ export async function keysetPage<T extends Table>(
     .orderBy('id', dir)
     .limit(page.limit + 1)
     .execute()) as any[];
-  const countRow = await base()
-    .select((eb: any) => eb.fn.countAll().as('n'))
-    .executeTakeFirst();
-  const total = Number(countRow?.n ?? 0);
+  const total = query.total
+    ? await query.total()
+    : Number(
+        (
+          await base()
+            .select((eb: any) => eb.fn.countAll().as('n'))
+            .executeTakeFirst()
+        )?.n ?? 0,
+      );
 
   const more = rows.length > page.limit;
   if (more) rows.pop();

@@ -11,6 +11,7 @@ import pg from 'pg';
 import type { Database } from './schema.ts';
 import * as initial from './migrations/001-initial.ts';
 import * as catalogWrites from './migrations/002-catalog-writes.ts';
+import * as runCounts from './migrations/003-run-counts.ts';
 
 export type DialectName = 'sqlite' | 'postgres';
 
@@ -23,6 +24,7 @@ export interface StoreDatabase {
 const migrations: Record<string, { up(db: Kysely<any>, d: DialectName): Promise<void> }> = {
   '001-initial': initial,
   '002-catalog-writes': catalogWrites,
+  '003-run-counts': runCounts,
 };
 
 /** Opens `location` (a file path, ':memory:' or a postgres:// URL) and migrates it. */

@@ -4,7 +4,10 @@
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import SQLite from 'better-sqlite3';
 import { discover, startBody, startHarness, type Harness } from '../support/harness.ts';
+import { seedBuildRuns } from '../../bench/seed-build-runs.ts';
 
 type Json = any;
 
@@ -13,7 +16,13 @@ describe('cursors stay stable while runs are added', () => {
   let workflowId: string;
 
   before(async () => {
-    h = await startHarness({ runners: 0 });
+    h = await startHarness({
+      runners: 0,
+      editConfig: (config) => {
+        const ci = config.products[0].workflows[0];
+        config.products[0].workflows.push({ ...ci, name: 'Doomed' });
+      },
+    });
     workflowId = (await discover(h.api)).workflow.id;
   });
   after(() => h.close());
@@ -53,4 +62,32 @@ describe('cursors stay stable while runs are added', () => {
       for (const id of before) assert.ok(seen.includes(id));
     });
   }
+
+  // Runs after the others: it deletes a workflow of the product.
+  test('totals of run lists follow starts and deletions', async () => {
+    const { product } = await discover(h.api);
+    const doomed = (await discover(h.api, 'Doomed')).workflow;
+    const totalOf = async (path: string) => (await h.api.get(`${path}?limit=1`)).meta.paging.total;
+    const productRuns = `/v1/ciProducts/${product.id}/buildRuns`;
+    const before = await totalOf(productRuns);
+    assert.equal(await totalOf(`/v1/ciWorkflows/${doomed.id}/buildRuns`), 0);
+
+    // Finished runs (a queued one would stop the delete), written as the benchmark writes them.
+    const db = new SQLite(join(h.dataDir, 'stratus.db'));
+    seedBuildRuns(db, {
+      productId: product.id,
+      workflowId: doomed.id,
+      sourceRefId: null,
+      count: 3,
+    });
+    db.close();
+    assert.equal(await totalOf(`/v1/ciWorkflows/${doomed.id}/buildRuns`), 3);
+    assert.equal(await totalOf(productRuns), before + 3);
+    assert.equal((await h.api.all(`${productRuns}?limit=200`)).length, before + 3);
+
+    const deleted = await h.api.request('DELETE', `/v1/ciWorkflows/${doomed.id}`);
+    assert.equal(deleted.status, 204);
+    assert.equal(await totalOf(productRuns), before);
+    assert.equal((await h.api.all(`${productRuns}?limit=200`)).length, before);
+  });
 });
