@@ -43,9 +43,10 @@ export async function keysetPage<T extends Table>(
   let q = base().selectAll();
   if (page.after) {
     const [value, id] = page.after;
-    q = q.where((eb: any) =>
-      eb.or([eb(col, cmp, value), eb.and([eb(col, '=', value), eb('id', cmp, id)])]),
-    );
+    // A row value, (col, id) > (value, id), rather than the equivalent OR: SQLite and
+    // PostgreSQL both turn it into one range scan of the index, where the OR became two
+    // index searches merged and sorted again (measured 4x slower a million rows deep).
+    q = q.where((eb: any) => eb(eb.refTuple(col, 'id'), cmp, eb.tuple(value, id)));
   }
   const rows = (await q
     .orderBy(col, dir)
