@@ -1,28 +1,35 @@
-/** A minimal App Store Connect API caller for the demo and tests: fetch plus a fresh ES256 token. */
-import { signToken } from '../src/auth/sign-token.ts';
+/**
+ * Raw API calls for tests that assert on statuses, headers and exact bodies,
+ * including the failures the client would throw for. Tokens come from the
+ * client's TokenSource; anything that is not an assertion on the raw exchange
+ * should use AscClient instead.
+ */
+import { TokenSource, type KeyCredentials } from '../src/client/index.ts';
 
-export interface Credentials {
-  issuerId: string;
-  keyId: string;
+export interface Credentials extends KeyCredentials {
   privateKeyPem: string;
 }
 
 export class AscFetch {
   readonly #base: string;
-  readonly #credentials: Credentials;
+  readonly #tokens: TokenSource;
 
   constructor(baseUrl: string, credentials: Credentials) {
     this.#base = baseUrl;
-    this.#credentials = credentials;
+    this.#tokens = new TokenSource({
+      issuerId: credentials.issuerId,
+      keyId: credentials.keyId,
+      privateKey: credentials.privateKeyPem,
+      lifetimeSeconds: 600,
+    });
   }
 
   async request(method: string, pathOrUrl: string, body?: unknown) {
-    const token = await signToken({ ...this.#credentials, lifetimeSeconds: 600 });
     const url = pathOrUrl.startsWith('http') ? pathOrUrl : `${this.#base}${pathOrUrl}`;
     const response = await fetch(url, {
       method,
       headers: {
-        authorization: `Bearer ${token}`,
+        authorization: `Bearer ${await this.#tokens.token()}`,
         ...(body === undefined ? {} : { 'content-type': 'application/json' }),
       },
       body: body === undefined ? undefined : JSON.stringify(body),

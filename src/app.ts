@@ -51,7 +51,7 @@ export async function startStratus(
   mkdirSync(settings.dataDir, { recursive: true });
   const config = settings.configPath ? readConfigFile(settings.configPath) : null;
 
-  const store = await Store.open(settings.database);
+  const store = await Store.open(settings.database, { logger });
   try {
     if (config) {
       await applyConfig(store, config, dirname(settings.configPath!), teamId(settings.dataDir));

@@ -152,6 +152,37 @@ export function relationshipInvalid(pointer: string, detail: string): AscError {
   );
 }
 
+export function attributeRequired(pointer: string, detail: string): AscError {
+  return new AscError(
+    409,
+    'ENTITY_ERROR.ATTRIBUTE.REQUIRED',
+    'The provided entity is missing a required attribute',
+    detail,
+    { pointer },
+  );
+}
+
+export function relationshipRequired(pointer: string, detail: string): AscError {
+  return new AscError(
+    409,
+    'ENTITY_ERROR.RELATIONSHIP.REQUIRED',
+    'The provided entity is missing a required relationship',
+    detail,
+    { pointer },
+  );
+}
+
+/** A PATCH whose body names another resource than its URL (JSON:API answers 409 Conflict). */
+export function idMismatch(detail: string): AscError {
+  return new AscError(
+    409,
+    'ENTITY_ERROR.ID.INVALID',
+    'The provided entity id does not match the resource',
+    detail,
+    { pointer: '/data/id' },
+  );
+}
+
 export function attributeInvalid(pointer: string, detail: string): AscError {
   return new AscError(
     409,
@@ -225,4 +256,23 @@ export function internalError(): AscError {
     'An unexpected error occurred',
     'The server failed while handling this request. It has been logged; retry later.',
   );
+}
+
+/**
+ * The store cannot be reached for now (PostgreSQL restarting, a lock held too
+ * long). Apple documents no 503, but its 500 reads as "the server is broken";
+ * 503 with Retry-After says the request had no effect (its transaction was
+ * rolled back) and may be sent again, which HTTP clients and load balancers
+ * understand. The body keeps Apple's ErrorResponse shape.
+ */
+export function serviceUnavailable(retryAfterSeconds: number): AscError {
+  const error = new AscError(
+    503,
+    'SERVICE_UNAVAILABLE',
+    'The service is unavailable for a moment',
+    'The server cannot reach its database right now and did nothing with this request. ' +
+      `Retry in ${retryAfterSeconds} seconds.`,
+  );
+  error.headers['Retry-After'] = String(retryAfterSeconds);
+  return error;
 }

@@ -21,6 +21,7 @@ import {
   rateLimited,
   unsupportedMediaType,
   notFound,
+  serviceUnavailable,
 } from '../errors.ts';
 import { verifyRequestToken, type TokenPrincipal } from '../auth/verify-token.ts';
 import type { ApiContext, ApiContextWithTypes } from './api-context.ts';
@@ -37,6 +38,7 @@ import {
 } from './handlers/write-workflow.ts';
 import { readRequestBody } from './handlers/request-body.ts';
 import { RateLimiter } from './rate-limiter.ts';
+import { isStoreUnavailable } from '../store/store-unavailable.ts';
 
 export interface ServerConfig {
   logger: Logger;
@@ -107,7 +109,8 @@ export function buildServer(base: ApiContext, config: ServerConfig): FastifyInst
 
   app.setErrorHandler((error, request, reply) => {
     const asc = toAscError(error, bodyLimit, request.headers['content-type']);
-    if (asc.status >= 500) request.log.error({ err: error }, 'request failed');
+    if (asc.status === 503) request.log.warn({ err: error }, 'database unavailable');
+    else if (asc.status >= 500) request.log.error({ err: error }, 'request failed');
     else if (asc.status === 401) request.log.info({ code: asc.code }, 'request not authorized');
     for (const [name, value] of Object.entries(asc.headers)) reply.header(name, value);
     sendJson(reply, asc.status, { errors: asc.toEntries() });
@@ -144,6 +147,8 @@ export function buildServer(base: ApiContext, config: ServerConfig): FastifyInst
     const ctx = ctxFor(request);
     const { path, search } = splitUrl(request.url);
     const id = (request.params as { id?: string }).id;
+    // No record has a NUL in its id, and PostgreSQL cannot even compare one.
+    if (id?.includes('\u0000')) throw notFound(op.ownerType, id);
     // The request line before the body: a write takes no query parameters at all.
     if (op.method !== 'GET') refuseQuery(search);
     const body = readRequestBody(op, request);
@@ -277,5 +282,6 @@ function toAscError(error: unknown, bodyLimit: number, contentType: string | und
   if (e.code?.startsWith('FST_ERR_CTP_'))
     return entityInvalid(e.message ?? 'The body is not valid.');
   if (e.statusCode && e.statusCode >= 400 && e.statusCode < 500) return malformedRequest();
+  if (isStoreUnavailable(error)) return serviceUnavailable(5);
   return internalError();
 }

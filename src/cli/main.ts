@@ -1,31 +1,84 @@
 /**
- * The `stratus` command line: serve, keys create, token.
+ * The `stratus` command line: the server's commands and the API's.
  * Output meant for people goes to the terminal; --json gives scripts exact values.
  */
-import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { loadSettings, settingSpecs, SettingsError } from '../config/settings.ts';
-import { ConfigError } from '../config/config-file.ts';
-import { startStratus } from '../app.ts';
-import { Store } from '../store/store.ts';
-import { createKeyFile } from './keys-create.ts';
-import { signToken } from '../auth/sign-token.ts';
+import { StoreOpenError } from '../store/store-open-error.ts';
+import { connectionHelp, describeFailure } from './client-command.ts';
+import { exitCodeHelp } from './exit-codes.ts';
+import { saveProfile } from './connection.ts';
+import { tokenCommand } from './commands/token-command.ts';
+import {
+  productsList,
+  refsList,
+  workflowsList,
+  workflowsShow,
+} from './commands/catalog-commands.ts';
+import { buildsStart } from './commands/builds-start.ts';
+import {
+  buildsActions,
+  buildsIssues,
+  buildsList,
+  buildsShow,
+  buildsTests,
+} from './commands/builds-read.ts';
+import { artifactsDownload, buildsLogs } from './commands/artifact-commands.ts';
 import type { KeyRole } from '../auth/api-key.ts';
 
 const usage = `usage: stratus <command> [options]
 
-commands:
+server:
   serve                 serve the API (and run builds) until stopped
   keys create           make an API key: writes AuthKey_<KEYID>.p8, prints issuer and key id
-  token                 print a signed token for a key (--issuer-id --key-id --private-key-path)
+
+API (Stratus, or Apple's App Store Connect API with an Apple key and --base-url):
+  token [--scope "GET /v1/..."]... [--lifetime 20m]
+                        print a signed token; a GET-only scoped token may live up to 182d
+  products list
+  workflows list [--product P]
+  workflows show WORKFLOW [--product P]
+  refs list (--repository R | --workflow W) [--all]
+                        branches and tags; --all adds deleted ones
+  builds start --workflow W [--product P] [--branch B | --tag T | --pull-request N |
+                --rebuild RUN] [--clean] [--wait [--timeout S] [--interval S]]
+  builds list (--workflow W | --product P) [--status S[,S]] [--limit N]
+  builds show|actions RUN
+  builds issues RUN [--type ERROR,WARNING,TEST_FAILURE,ANALYZER_WARNING]
+  builds tests RUN [--failed]
+  builds logs RUN [--action NAME]   print the text of the run's LOG_BUNDLE zips
+  artifacts download RUN|ACTION [--type LOG_BUNDLE,...] [--out DIR]
+
+  Names resolve to ids: a workflow by name across products (or within --product), a
+  branch or tag within the workflow's repository. RUN is a run id, or a build number
+  with --workflow or --product (build numbers count per product).
+
+${connectionHelp}
+
+${exitCodeHelp}
 
 server options (each also an environment variable):
 ${settingSpecs.map((s) => `  --${s.flag.padEnd(18)} ${s.env.padEnd(24)} ${s.help}`).join('\n')}
 
 keys create options: --name NAME --role ADMIN|APP_MANAGER|DEVELOPER --out DIR --json
-token options: --issuer-id ID --key-id ID --private-key-path FILE --lifetime SECONDS
-               --scope "GET /v1/..." (repeatable)
+                     --profile NAME (save issuer, key and this server's URL as a profile)
 `;
+
+const apiCommands: Record<string, (args: string[]) => Promise<number>> = {
+  token: tokenCommand,
+  'products list': productsList,
+  'workflows list': workflowsList,
+  'workflows show': workflowsShow,
+  'refs list': refsList,
+  'builds start': buildsStart,
+  'builds list': buildsList,
+  'builds show': buildsShow,
+  'builds actions': buildsActions,
+  'builds issues': buildsIssues,
+  'builds tests': buildsTests,
+  'builds logs': buildsLogs,
+  'artifacts download': artifactsDownload,
+};
 
 function fail(message: string, code = 2): never {
   process.stderr.write(`stratus: ${message}\n`);
@@ -47,6 +100,8 @@ async function main(argv: string[]): Promise<void> {
 
   if (command === 'serve') {
     const { values } = parseArgs({ args: rest, options: settingOptions, strict: true });
+    // The server's modules load only for the commands that need them: API commands start fast.
+    const { startStratus } = await import('../app.ts');
     const stratus = await startStratus(loadSettings(values));
     process.stdout.write(`Stratus is serving the App Store Connect API at ${stratus.url}/v1\n`);
     const stop = () => {
@@ -69,6 +124,7 @@ async function main(argv: string[]): Promise<void> {
         role: { type: 'string', default: 'ADMIN' },
         out: { type: 'string', default: '.' },
         json: { type: 'boolean', default: false },
+        profile: { type: 'string' },
       },
       strict: true,
     });
@@ -77,6 +133,8 @@ async function main(argv: string[]): Promise<void> {
       fail(`--role must be ADMIN, APP_MANAGER or DEVELOPER; got '${role}'`);
     }
     const settings = loadSettings(values);
+    const { Store } = await import('../store/store.ts');
+    const { createKeyFile } = await import('./keys-create.ts');
     const store = await Store.open(settings.database);
     try {
       const key = await createKeyFile(store, {
@@ -84,6 +142,17 @@ async function main(argv: string[]): Promise<void> {
         role: role as KeyRole,
         outDir: String(values.out),
       });
+      let profileFile: string | undefined;
+      if (values.profile) {
+        // 0.0.0.0 and :: listen everywhere; a client on this machine reaches them on loopback.
+        const host = ['0.0.0.0', '::'].includes(settings.host) ? '127.0.0.1' : settings.host;
+        profileFile = saveProfile(values.profile, {
+          baseUrl: settings.publicUrl || `http://${host}:${settings.port}`,
+          issuerId: key.issuerId,
+          keyId: key.keyId,
+          privateKeyPath: key.privateKeyPath,
+        });
+      }
       if (values.json) process.stdout.write(`${JSON.stringify(key)}\n`);
       else {
         process.stdout.write(
@@ -91,7 +160,8 @@ async function main(argv: string[]): Promise<void> {
             `  issuer id:   ${key.issuerId}\n  key id:      ${key.keyId}\n` +
             `  private key: ${key.privateKeyPath}\n` +
             'Keep the .p8 file safe: the server stores only the public key ' +
-            'and cannot show it again.\n',
+            'and cannot show it again.\n' +
+            (profileFile ? `Saved as profile '${values.profile}' in ${profileFile}\n` : ''),
         );
       }
     } finally {
@@ -100,45 +170,39 @@ async function main(argv: string[]): Promise<void> {
     return;
   }
 
-  if (command === 'token') {
-    const { values } = parseArgs({
-      args: rest,
-      options: {
-        'issuer-id': { type: 'string', default: process.env.ASC_ISSUER_ID },
-        'key-id': { type: 'string', default: process.env.ASC_KEY_ID },
-        'private-key-path': { type: 'string', default: process.env.ASC_PRIVATE_KEY_PATH },
-        lifetime: { type: 'string', default: '1200' },
-        scope: { type: 'string', multiple: true },
-      },
-      strict: true,
-    });
-    const pem =
-      process.env.ASC_PRIVATE_KEY ??
-      (values['private-key-path'] ? readFileSync(values['private-key-path'], 'utf8') : undefined);
-    if (!values['issuer-id'] || !values['key-id'] || !pem) {
-      fail('token needs --issuer-id, --key-id and --private-key-path (or ASC_* variables)');
+  const api = apiCommands[command] ? command : `${command} ${rest[0] ?? ''}`;
+  const run = apiCommands[api];
+  if (run) {
+    const args = api === command ? rest : rest.slice(1);
+    try {
+      process.exitCode = await run(args);
+    } catch (error) {
+      const { message, exitCode } = describeFailure(error);
+      process.stderr.write(`stratus: ${message}\n`);
+      process.exitCode = exitCode;
     }
-    const token = await signToken({
-      privateKeyPem: pem,
-      keyId: values['key-id'],
-      issuerId: values['issuer-id'],
-      lifetimeSeconds: Number(values.lifetime),
-      scope: values.scope,
-    });
-    process.stdout.write(`${token}\n`);
     return;
   }
 
   fail(`unknown command '${argv.join(' ')}'\n\n${usage}`);
 }
 
+// `stratus builds logs RUN | head` closes the pipe early; that is not a failure.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+  throw error;
+});
+
 main(process.argv.slice(2)).catch((error: unknown) => {
-  if (error instanceof SettingsError || error instanceof ConfigError) fail(error.message);
+  if (error instanceof SettingsError || (error as Error)?.name === 'ConfigError') {
+    fail((error as Error).message);
+  }
+  if (error instanceof StoreOpenError) fail(`--database/STRATUS_DATABASE_URL: ${error.message}`);
   if (
     error instanceof TypeError &&
     (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')
   ) {
     fail(error.message);
   }
-  fail(error instanceof Error ? error.message : String(error), 1);
+  fail(error instanceof Error ? error.message : String(error), 10);
 });

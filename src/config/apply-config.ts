@@ -40,11 +40,17 @@ export async function applyConfig(
   teamId: string,
 ): Promise<void> {
   const productNames = new Set<string>();
+  const appIds = new Set<string>();
   for (const [i, product] of config.products.entries()) {
     if (productNames.has(product.name)) {
       throw new ConfigError(`/products/${i}/name: '${product.name}' is declared twice`);
     }
     productNames.add(product.name);
+    // An app has one Xcode Cloud product (GET /v1/apps/{id}/ciProduct is to-one).
+    if (product.appId && appIds.has(product.appId)) {
+      throw new ConfigError(`/products/${i}/appId: '${product.appId}' is given to two products`);
+    }
+    if (product.appId) appIds.add(product.appId);
     const names = new Set<string>();
     for (const [j, w] of (product.workflows ?? []).entries()) {
       if (names.has(w.name)) {

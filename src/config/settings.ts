@@ -4,6 +4,8 @@
  * one with an error that names the setting, and frozen.
  */
 import { resolve } from 'node:path';
+import { isPostgresUrl, redactUrl } from '../store/open-database.ts';
+import { checkPostgresUrl } from '../store/dialect/postgres/open-postgres.ts';
 
 export interface Settings {
   dataDir: string;
@@ -24,7 +26,7 @@ interface SettingSpec {
   flag: string;
   env: string;
   help: string;
-  kind: 'string' | 'port' | 'count' | 'positive' | 'boolean' | 'level';
+  kind: 'string' | 'port' | 'count' | 'positive' | 'boolean' | 'level' | 'database';
   default: (s: Partial<Settings>) => unknown;
 }
 
@@ -81,7 +83,7 @@ export const settingSpecs: readonly SettingSpec[] = [
     key: 'database',
     flag: 'database',
     env: 'STRATUS_DATABASE_URL',
-    kind: 'string',
+    kind: 'database',
     default: (s) => resolve(s.dataDir ?? '.stratus', 'stratus.db'),
     help: 'SQLite file path or postgres:// URL',
   },
@@ -149,6 +151,16 @@ function convert(spec: SettingSpec, raw: string, origin: string): unknown {
     case 'boolean':
       if (!['true', 'false', '1', '0', ''].includes(raw)) throw fail('true or false');
       return raw === 'true' || raw === '1' || raw === '';
+    case 'database': {
+      if (raw === '') throw fail('a SQLite file path or a postgres:// URL');
+      if (isPostgresUrl(raw)) {
+        const problem = checkPostgresUrl(raw);
+        if (problem) throw new SettingsError(`${origin} ${problem}; got '${redactUrl(raw)}'`);
+      } else if (/^[a-z][a-z0-9+.-]*:\/\//i.test(raw)) {
+        throw fail('a SQLite file path or a postgres:// URL (no other database is supported)');
+      }
+      return raw;
+    }
     case 'level':
       if (!['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(raw)) {
         throw fail('one of fatal, error, warn, info, debug, trace, silent');

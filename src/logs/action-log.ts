@@ -31,6 +31,7 @@ export class ActionLog {
   #all: WriteStream | null = null;
   #bytes = 0;
   #capped = false;
+  #failure: NodeJS.ErrnoException | null = null;
 
   constructor(config: ActionLogConfig) {
     this.#config = { ...config };
@@ -38,11 +39,20 @@ export class ActionLog {
 
   async open(): Promise<void> {
     await mkdir(this.#config.dir, { recursive: true });
-    this.#all = createWriteStream(join(this.#config.dir, 'action.log'));
+    this.#all = this.#watch(createWriteStream(join(this.#config.dir, 'action.log')));
+  }
+
+  /**
+   * The first write that failed (a full disk, a lost mount), or null. Once a
+   * write fails the log takes no more lines: the action goes on, and whoever
+   * performs it decides what the failure means for its outcome.
+   */
+  get failure(): NodeJS.ErrnoException | null {
+    return this.#failure;
   }
 
   write(step: string, stream: string, text: string): void {
-    if (this.#capped) return;
+    if (this.#capped || this.#failure) return;
     const now = Date.now();
     if (!this.#stepStarted.has(step)) this.#stepStarted.set(step, now);
     const elapsed = ((now - this.#stepStarted.get(step)!) / 1000).toFixed(3);
@@ -65,9 +75,17 @@ export class ActionLog {
     let s = this.#streams.get(step);
     if (!s) {
       const name = stepFileNames[step] ?? `${step.replace(/[^a-z0-9_-]/gi, '_')}.log`;
-      s = createWriteStream(join(this.#config.dir, name));
+      s = this.#watch(createWriteStream(join(this.#config.dir, name)));
       this.#streams.set(step, s);
     }
+    return s;
+  }
+
+  // A write stream with no 'error' listener would throw its error out of the process.
+  #watch(s: WriteStream): WriteStream {
+    s.on('error', (err) => {
+      this.#failure ??= err;
+    });
     return s;
   }
 
@@ -75,8 +93,10 @@ export class ActionLog {
     const all = [...this.#streams.values(), ...(this.#all ? [this.#all] : [])];
     await Promise.all(
       all.map(async (s) => {
+        if (s.closed) return;
+        const closed = new Promise<void>((resolve) => s.once('close', () => resolve()));
         s.end();
-        await once(s, 'close');
+        await closed;
       }),
     );
   }

@@ -60,5 +60,6 @@ function providerId(kind: string, host: string): string {
   const hex = createHash('sha256').update(`scmProvider\n${kind}\n${host}`).digest('hex');
   // Shaped as a UUID (version nibble 5, RFC 4122 variant), like Apple's ids.
   const variant = ((parseInt(hex[16]!, 16) & 0x3) | 0x8).toString(16);
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-5${hex.slice(13, 16)}-${variant}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
+  const parts = [hex.slice(0, 8), hex.slice(8, 12), `5${hex.slice(13, 16)}`];
+  return [...parts, `${variant}${hex.slice(17, 20)}`, hex.slice(20, 32)].join('-');
 }

@@ -62,59 +62,76 @@ export class BuildRunRepository {
   /**
    * Creates a run and its actions in one transaction, taking the product's
    * next build number. Numbers are never reused, also under concurrent starts:
-   * the counter row is updated in the same statement that reads it.
+   * the counter row is updated in the same statement that reads it. Null
+   * when the workflow or its product was deleted meanwhile.
    */
-  async create(run: NewBuildRun, actions: NewBuildAction[]): Promise<BuildRunRow> {
-    return this.#db.transaction().execute(async (tx) => {
-      const counter = await tx
-        .updateTable('products')
-        .set({ next_build_number: sql`next_build_number + 1`, run_count: sql`run_count + 1` })
-        .where('id', '=', run.product_id)
-        .returning('next_build_number')
-        .executeTakeFirstOrThrow();
+  async create(run: NewBuildRun, actions: NewBuildAction[]): Promise<BuildRunRow | null> {
+    const gone = new Error('the workflow is gone');
+    return this.#db
+      .transaction()
+      .execute(async (tx) => {
+        const counter = await tx
+          .updateTable('products')
+          .set({ next_build_number: sql`next_build_number + 1`, run_count: sql`run_count + 1` })
+          .where('id', '=', run.product_id)
+          .returning('next_build_number')
+          .executeTakeFirst();
+        // The workflow may have been deleted since the start was checked. Removal holds
+        // the product row (CatalogRepository.removeWorkflow), so this sees its outcome.
+        const workflow = await tx
+          .selectFrom('workflows')
+          .select('id')
+          .where('id', '=', run.workflow_id)
+          .executeTakeFirst();
+        // Thrown, so that the transaction rolls back and takes no number.
+        if (!counter || !workflow) throw gone;
 
-      const row: BuildRunRow = {
-        ...run,
-        id: randomUUID(),
-        number: counter.next_build_number - 1,
-        created_date: new Date().toISOString(),
-        started_date: null,
-        finished_date: null,
-        issue_counts: null,
-        execution_progress: 'PENDING',
-        completion_status: null,
-        cancel_reason: null,
-        lease_owner: null,
-        lease_expires_at: null,
-        attempts: 0,
-      };
-      await tx.insertInto('build_runs').values(row).execute();
-      await tx
-        .updateTable('workflows')
-        .set({ run_count: sql`run_count + 1` })
-        .where('id', '=', row.workflow_id)
-        .execute();
-
-      if (actions.length > 0) {
+        const row: BuildRunRow = {
+          ...run,
+          id: randomUUID(),
+          number: counter.next_build_number - 1,
+          created_date: new Date().toISOString(),
+          started_date: null,
+          finished_date: null,
+          issue_counts: null,
+          execution_progress: 'PENDING',
+          completion_status: null,
+          cancel_reason: null,
+          lease_owner: null,
+          lease_expires_at: null,
+          attempts: 0,
+        };
+        await tx.insertInto('build_runs').values(row).execute();
         await tx
-          .insertInto('build_actions')
-          .values(
-            actions.map((a, position) => ({
-              ...a,
-              id: randomUUID(),
-              run_id: row.id,
-              position,
-              started_date: null,
-              finished_date: null,
-              issue_counts: null,
-              execution_progress: 'PENDING' as const,
-              completion_status: null,
-            })),
-          )
+          .updateTable('workflows')
+          .set({ run_count: sql`run_count + 1` })
+          .where('id', '=', row.workflow_id)
           .execute();
-      }
-      return row;
-    });
+
+        if (actions.length > 0) {
+          await tx
+            .insertInto('build_actions')
+            .values(
+              actions.map((a, position) => ({
+                ...a,
+                id: randomUUID(),
+                run_id: row.id,
+                position,
+                started_date: null,
+                finished_date: null,
+                issue_counts: null,
+                execution_progress: 'PENDING' as const,
+                completion_status: null,
+              })),
+            )
+            .execute();
+        }
+        return row;
+      })
+      .catch((error: unknown) => {
+        if (error === gone) return null;
+        throw error;
+      });
   }
 
   runs(ids: readonly string[]): Promise<BuildRunRow[]> {

@@ -308,20 +308,32 @@ export class CatalogRepository {
   ): Promise<void> {
     const key = `${input.product_id}/${input.name}`;
     if (await this.#tombstoned(key, digest)) return;
-    // A workflow the file names that was made over the API becomes the file's.
-    const existing =
-      (await this.#db
-        .selectFrom('workflows')
-        .selectAll()
-        .where('config_key', '=', key)
-        .executeTakeFirst()) ??
-      (await this.#db
-        .selectFrom('workflows')
-        .selectAll()
-        .where('product_id', '=', input.product_id)
-        .where('name', '=', input.name)
-        .where('config_key', 'is', null)
-        .executeTakeFirst());
+    const byKey = await this.#db
+      .selectFrom('workflows')
+      .selectAll()
+      .where('config_key', '=', key)
+      .executeTakeFirst();
+    const byName = await this.#db
+      .selectFrom('workflows')
+      .selectAll()
+      .where('product_id', '=', input.product_id)
+      .where('name', '=', input.name)
+      .executeTakeFirst();
+    // The file's workflow may have been renamed over the API and its name given to
+    // another; the entry then goes to the one holding the name, and the renamed one
+    // stays as a workflow of the API.
+    let existing = byKey;
+    if (byName && byName.id !== byKey?.id && byName.config_key === null) {
+      existing = byName;
+      if (byKey) {
+        if (byKey.config_digest === digest) return;
+        await this.#db
+          .updateTable('workflows')
+          .set({ config_key: null, config_digest: null })
+          .where('id', '=', byKey.id)
+          .execute();
+      }
+    }
     if (existing?.config_digest === digest) return;
     await this.#db.deleteFrom('config_tombstones').where('config_key', '=', key).execute();
     const now = new Date().toISOString();
@@ -410,6 +422,7 @@ export class CatalogRepository {
         .where('id', '=', id)
         .executeTakeFirst();
       if (!workflow) return { removed: false, unfinishedRun: null, runIds: [] };
+      await holdProduct(tx, workflow.product_id);
       const unfinished = await unfinishedRun(tx, 'workflow_id', id);
       if (unfinished) return { removed: false, unfinishedRun: unfinished, runIds: [] };
 
@@ -431,6 +444,7 @@ export class CatalogRepository {
         .where('id', '=', id)
         .executeTakeFirst();
       if (!product) return { removed: false, unfinishedRun: null, runIds: [] };
+      await holdProduct(tx, id);
       const unfinished = await unfinishedRun(tx, 'product_id', id);
       if (unfinished) return { removed: false, unfinishedRun: unfinished, runIds: [] };
 
@@ -479,6 +493,21 @@ export interface Removal {
 
 function productConfigKey(name: string): string {
   return `product:${name}`;
+}
+
+/**
+ * Takes the product row for the rest of the transaction (an UPDATE that
+ * changes nothing locks the row on PostgreSQL and makes the transaction the
+ * writer on SQLite). Run creation updates the same row first, so a run is
+ * either created before the removal looks for unfinished runs or sees that
+ * its workflow is gone.
+ */
+async function holdProduct(tx: Transaction<Database>, productId: string): Promise<void> {
+  await tx
+    .updateTable('products')
+    .set({ next_build_number: sql`next_build_number` })
+    .where('id', '=', productId)
+    .execute();
 }
 
 async function unfinishedRun(

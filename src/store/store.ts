@@ -1,5 +1,10 @@
 /** The store: one handle holding every repository over one database. */
-import { openDatabase, type DialectName, type StoreDatabase } from './open-database.ts';
+import {
+  openDatabase,
+  type DialectName,
+  type OpenDatabaseConfig,
+  type StoreDatabase,
+} from './open-database.ts';
 import { CatalogRepository } from './catalog-repository.ts';
 import { BuildRunRepository } from './build-run-repository.ts';
 import { RecordRepository } from './record-repository.ts';
@@ -26,8 +31,8 @@ export class Store {
   }
 
   /** Opens and migrates the database at `location` (file path or postgres:// URL). */
-  static async open(location: string): Promise<Store> {
-    return new Store(await openDatabase(location));
+  static async open(location: string, config: OpenDatabaseConfig = {}): Promise<Store> {
+    return new Store(await openDatabase(location, config));
   }
 
   close(): Promise<void> {

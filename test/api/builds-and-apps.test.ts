@@ -49,7 +49,7 @@ describe('builds of distributable archives, and the app of a product', () => {
     return waitForRun(h.api, r.json.data.id);
   }
 
-  test('a succeeded ARCHIVE action with an audience records a VALID build numbered as the run', async () => {
+  test('a succeeded ARCHIVE with an audience records a VALID build', async () => {
     const run = await runOf('Release');
     assert.equal(run.attributes.completionStatus, 'SUCCEEDED');
     const builds = await h.api.get(`/v1/ciBuildRuns/${run.id}/builds`);

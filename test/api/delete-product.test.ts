@@ -12,7 +12,7 @@ describe('DELETE /v1/ciProducts/{id}', () => {
   });
   after(() => h.close());
 
-  test('refuses while a run is unfinished, then removes the product and everything under it', async () => {
+  test('refuses while a run is unfinished, then removes the product and all under it', async () => {
     const ids = await discover(h.api);
     const started = await h.api.request('POST', '/v1/ciBuildRuns', startBody(ids.workflow.id));
     assert.equal(started.status, 201);

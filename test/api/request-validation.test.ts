@@ -47,6 +47,7 @@ describe('request bodies', () => {
   type Case = [string, (body: any) => unknown, number, string, string];
   const createCases: Case[] = [
     ['no data', () => ({}), 422, 'ENTITY_UNPROCESSABLE', '/data'],
+    ['a list for a document', () => [], 422, 'ENTITY_UNPROCESSABLE', ''],
     ['data as a string', () => ({ data: 'x' }), 422, 'ENTITY_UNPROCESSABLE', '/data'],
     [
       'a misspelled attributes member',

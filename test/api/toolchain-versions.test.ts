@@ -34,7 +34,7 @@ describe('ciXcodeVersions and ciMacOsVersions from what runners report (stand-in
   });
 
   test('an id with a colon works in the URL path, with includes and links', async () => {
-    // A second machine (the latest report of a version wins): same Xcode on an older macOS, and a newer Xcode.
+    // A second machine with the same Xcode on an older macOS.
     await h.stratus.store.toolchain.report(
       { id: 'mac-2', name: 'Mac mini 2' },
       {

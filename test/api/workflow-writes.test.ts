@@ -186,6 +186,26 @@ describe('ciWorkflows writes', () => {
     assert.equal(r.json.data.attributes.isEnabled, true);
   });
 
+  test('a changed manual start condition decides the next start', async () => {
+    const releaseOnly = { source: { patterns: [{ pattern: 'release/', isPrefix: true }] } };
+    let r = await h.api.request(
+      'PATCH',
+      `/v1/ciWorkflows/${created.id}`,
+      patchBody(created.id, { manualBranchStartCondition: releaseOnly }),
+    );
+    assert.equal(r.status, 200);
+    r = await h.api.request('POST', '/v1/ciBuildRuns', startBody(created.id));
+    assert.equal(r.status, 409);
+    assert.deepEqual(r.json.errors[0].source, { pointer: '/data/relationships/sourceBranchOrTag' });
+    r = await h.api.request(
+      'PATCH',
+      `/v1/ciWorkflows/${created.id}`,
+      patchBody(created.id, { manualBranchStartCondition: { source: { isAllMatch: true } } }),
+    );
+    r = await h.api.request('POST', '/v1/ciBuildRuns', startBody(created.id));
+    assert.equal(r.status, 201);
+  });
+
   test('a locked workflow refuses changes and deletion until unlocked', async () => {
     const lock = await h.api.request(
       'PATCH',
@@ -229,7 +249,7 @@ describe('ciWorkflows writes', () => {
     );
   });
 
-  test('DELETE refuses while a run is unfinished, then removes the workflow and its runs', async () => {
+  test('DELETE refuses while a run is unfinished, then removes it with its runs', async () => {
     const runs = await h.api.all(`/v1/ciWorkflows/${created.id}/buildRuns`);
     assert.ok(runs.length > 0);
     const refused = await h.api.request('DELETE', `/v1/ciWorkflows/${created.id}`);
@@ -251,6 +271,28 @@ describe('ciWorkflows writes', () => {
     assert.equal(again.status, 404);
     assert.equal(again.json.errors[0].code, 'NOT_FOUND');
   });
+  test('a start that races a deletion creates no run and takes no number', async () => {
+    const [before] = await h.stratus.store.catalog.products([ids.product.id]);
+    const run = await h.stratus.store.runs.create(
+      {
+        product_id: ids.product.id,
+        workflow_id: created.id,
+        source_commit: null,
+        destination_commit: null,
+        is_pull_request_build: 0,
+        start_reason: 'MANUAL',
+        source_ref_id: null,
+        destination_ref_id: null,
+        pull_request_id: null,
+        clean: 0,
+        plan: '{}',
+      },
+      [],
+    );
+    assert.equal(run, null);
+    const [after] = await h.stratus.store.catalog.products([ids.product.id]);
+    assert.equal(after!.next_build_number, before!.next_build_number);
+  });
 });
 
 describe('workflows of the products file and of the API across restarts', () => {
@@ -264,10 +306,11 @@ describe('workflows of the products file and of the API across restarts', () => 
         config.products[0].workflows.push({ ...ci, name: 'Doomed' });
       },
     });
+    await h.stratus.store.toolchain.report({ id: 'mac-1', name: 'Mac mini 1' }, macToolchain);
   });
   after(() => h.close());
 
-  test('API edits survive a restart; a deleted file workflow stays deleted until the file changes it', async () => {
+  test('API edits survive a restart; a deleted file workflow returns on a new entry', async () => {
     const ci = (await discover(h.api)).workflow;
     const doomed = (await discover(h.api, 'Doomed')).workflow;
     let r = await h.api.request(
@@ -315,5 +358,31 @@ describe('workflows of the products file and of the API across restarts', () => 
     assert.match(stored[0].command, /^mkdir -p build/);
     assert.equal(stored[1].testReports, 'build/junit.xml');
     assert.equal(stored[1].isRequiredToPass, false);
+  });
+
+  test('a file workflow renamed over the API yields to the holder of its name', async () => {
+    const ids = await discover(h.api);
+    const renamed = await h.api.request(
+      'PATCH',
+      `/v1/ciWorkflows/${ids.workflow.id}`,
+      patchBody(ids.workflow.id, { name: 'CI (old)' }),
+    );
+    assert.equal(renamed.status, 200);
+    const made = await h.api.request(
+      'POST',
+      '/v1/ciWorkflows',
+      createBody({ product: ids.product.id, repository: ids.repository.id }, { name: 'CI' }),
+    );
+    assert.equal(made.status, 201);
+
+    const config = JSON.parse(readFileSync(h.configPath, 'utf8'));
+    config.products[0].workflows[0].description = 'The file again';
+    writeFileSync(h.configPath, JSON.stringify(config));
+    await h.restart();
+    const workflows = await h.api.all(`/v1/ciProducts/${ids.product.id}/workflows`);
+    const byName = new Map(workflows.map((w) => [w.attributes.name, w]));
+    assert.equal(byName.get('CI').id, made.json.data.id);
+    assert.equal(byName.get('CI').attributes.description, 'The file again');
+    assert.equal(byName.get('CI (old)').id, ids.workflow.id);
   });
 });

@@ -2,6 +2,8 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { checkConfig, ConfigError } from '../../src/config/config-file.ts';
 import { loadSettings, SettingsError } from '../../src/config/settings.ts';
+import { applyConfig } from '../../src/config/apply-config.ts';
+import { Store } from '../../src/store/store.ts';
 
 const product = (workflow: object) => ({
   products: [{ name: 'App', repository: { url: '.' }, workflows: [workflow] }],
@@ -40,6 +42,25 @@ describe('the products file', () => {
 
   test('refuses a workflow without actions', () => {
     assert.throws(() => checkConfig(product({ name: 'CI', actions: [] })), /\/actions: /);
+  });
+
+  test('refuses an app id given to two products', async () => {
+    const config = checkConfig({
+      products: [
+        { name: 'A', appId: '1500196580', repository: { url: '/a' } },
+        { name: 'B', appId: '1500196580', repository: { url: '/b' } },
+      ],
+    });
+    const store = await Store.open(':memory:');
+    try {
+      await assert.rejects(applyConfig(store, config, '/', 'TEAM'), /\/products\/1\/appId: /);
+    } finally {
+      await store.close();
+    }
+    assert.throws(
+      () => checkConfig({ products: [{ name: 'A', appId: 'x', repository: { url: '.' } }] }),
+      /appId/,
+    );
   });
 });
 

@@ -16,6 +16,8 @@ function serve(h: Harness): Promise<{ child: ChildProcess; url: string }> {
       'serve',
       '--data',
       h.dataDir,
+      '--database',
+      h.database,
       '--config',
       h.configPath,
       '--port',

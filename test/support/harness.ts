@@ -13,12 +13,15 @@ import { Store } from '../../src/store/store.ts';
 import { createKeyFile, type CreatedKey } from '../../src/cli/keys-create.ts';
 import { createSampleRepository, writeSampleConfig } from '../../scripts/sample-project.ts';
 import { AscFetch } from '../../scripts/asc-fetch.ts';
+import { createTestDatabase, type TestDatabase } from './test-database.ts';
 
 export interface Harness {
   dir: string;
   repoPath: string;
   configPath: string;
   dataDir: string;
+  /** The store's location: a SQLite file or a postgres:// URL, per STRATUS_TEST_DATABASE. */
+  database: string;
   key: CreatedKey;
   privateKeyPem: string;
   stratus: Stratus;
@@ -32,6 +35,8 @@ export interface HarnessOptions {
   /** Edits the parsed products file before the server reads it. */
   editConfig?: (config: any) => void;
   flags?: Record<string, string>;
+  /** A database to use instead of a fresh one from test-database.ts; the caller drops it. */
+  database?: string;
 }
 
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
@@ -45,8 +50,12 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     writeFileSync(configPath, JSON.stringify(config));
   }
   const dataDir = join(dir, 'data');
+  const database: TestDatabase = options.database
+    ? { dialect: 'postgres', location: options.database, drop: async () => {} }
+    : await createTestDatabase();
   const flagsFor = (extra: Record<string, string> = {}) => ({
     data: dataDir,
+    database: database.location,
     config: configPath,
     port: '0',
     runners: String(options.runners ?? 1),
@@ -74,6 +83,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     repoPath: repo.path,
     configPath,
     dataDir,
+    database: database.location,
     key,
     privateKeyPem,
     stratus,
@@ -86,6 +96,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     },
     async close() {
       await harness.stratus.close();
+      await database.drop();
       rmSync(dir, { recursive: true, force: true });
     },
   };

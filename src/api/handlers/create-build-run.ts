@@ -1,4 +1,4 @@
-/** POST /v1/ciBuildRuns: the body is checked against the contract; the start rules are the engine's. */
+/** POST /v1/ciBuildRuns: the body checked against the contract, the rules by the engine. */
 import type { ApiContextWithTypes as Ctx } from '../api-context.ts';
 import { singleDocument, resourceUrl } from '../jsonapi/document.ts';
 import { emptyQuery } from '../jsonapi/query.ts';

@@ -1,11 +1,12 @@
 /**
- * POST, PATCH and DELETE of ciWorkflows (API-BEHAVIOR §7.1). The body has
+ * POST, PATCH and DELETE of ciWorkflows, and DELETE of ciProducts. The body has
  * passed the contract's schema; these are the rules a valid body can still
  * break, each a 409 pointing at the member at fault.
  */
 import {
-  AscError,
+  type AscError,
   attributeInvalid,
+  idMismatch,
   notFound,
   relationshipInvalid,
   stateError,
@@ -63,12 +64,9 @@ export async function updateWorkflow(ctx: Ctx, id: string, body: RequestDocument
   const [workflow] = await ctx.store.catalog.workflows([id]);
   if (!workflow) throw notFound('ciWorkflows', id);
   if (body.data.id !== id) {
-    throw new AscError(
-      409,
-      'ENTITY_ERROR.ID.INVALID',
-      'The provided entity id does not match the resource',
-      `The body names the workflow '${body.data.id}' but the URL names '${id}'; make them the same.`,
-      { pointer: '/data/id' },
+    throw idMismatch(
+      `The body names the workflow '${body.data.id}' but the URL names '${id}'; ` +
+        'make them the same.',
     );
   }
 

@@ -6,7 +6,7 @@
  *   - JSON of the wrong shape — a missing or extra member of the document,
  *     `data` or a relationship, a wrong `type`, a value of the wrong JSON
  *     type, an unknown attribute or relationship name: 422
- *     ENTITY_UNPROCESSABLE (API-BEHAVIOR §3.2, §6.4).
+ *     ENTITY_UNPROCESSABLE (Apple: 422 for a JSON body of the wrong structure).
  *   - a required attribute missing: 409 ENTITY_ERROR.ATTRIBUTE.REQUIRED;
  *     a required relationship missing: 409 ENTITY_ERROR.RELATIONSHIP.REQUIRED.
  *   - a value outside its enum or range: 409 ENTITY_ERROR.ATTRIBUTE.INVALID.
@@ -15,7 +15,13 @@
  * one status holding every problem of that kind.
  */
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
-import { AscError, attributeInvalid, entityUnprocessable } from '../../errors.ts';
+import {
+  AscError,
+  attributeInvalid,
+  attributeRequired,
+  entityUnprocessable,
+  relationshipRequired,
+} from '../../errors.ts';
 import { contractDocument } from './contract.ts';
 
 type Json = any;
@@ -151,21 +157,15 @@ function mapError(e: ErrorObject): AscError {
       const name = params.missingProperty as string;
       const pointer = `${at}/${name}`;
       if (inAttributes) {
-        return new AscError(
-          409,
-          'ENTITY_ERROR.ATTRIBUTE.REQUIRED',
-          'The provided entity is missing a required attribute',
+        return attributeRequired(
+          pointer,
           `Give a value for the attribute '${name}' with this request.`,
-          { pointer },
         );
       }
       if (at === '/data/relationships') {
-        return new AscError(
-          409,
-          'ENTITY_ERROR.RELATIONSHIP.REQUIRED',
-          'The provided entity is missing a required relationship',
+        return relationshipRequired(
+          pointer,
           `Give the relationship '${name}' as {"data": {"type": …, "id": …}} with this request.`,
-          { pointer },
         );
       }
       return entityUnprocessable(`The member '${name}' is required here.`, pointer);
@@ -177,7 +177,7 @@ function mapError(e: ErrorObject): AscError {
       return entityUnprocessable(
         `This member must be ${/^[aeiou]/.test(article) ? 'an' : 'a'} ${article}` +
           `${nullable ? ' or null' : ''}.`,
-        at || '/',
+        at,
       );
     }
     case 'enum': {
@@ -189,6 +189,6 @@ function mapError(e: ErrorObject): AscError {
     }
     default:
       if (inAttributes) return attributeInvalid(at, `The value ${e.message ?? 'is not valid'}.`);
-      return entityUnprocessable(`This member ${e.message ?? 'is not valid'}.`, at || '/');
+      return entityUnprocessable(`This member ${e.message ?? 'is not valid'}.`, at);
   }
 }

@@ -135,6 +135,12 @@ export async function startBuildRun(deps: StartDeps, req: StartRequest): Promise
       spec: JSON.stringify(a),
     })),
   );
+  if (!run) {
+    throw relationshipInvalid(
+      pointer('workflow'),
+      `The workflow '${workflow.id}' was deleted while the build was being started.`,
+    );
+  }
   await store.catalog.touchRepository(repository.id);
   return run;
 }

@@ -148,6 +148,14 @@ async function performAction(
   }
   await writer.flush();
   await actionLog.close();
+  if (actionLog.failure) {
+    const reason = logFailureReason(actionLog.failure);
+    log.error({ err: actionLog.failure }, 'action log could not be written');
+    await store.records.addIssues(c.action.id, [
+      { issueType: 'ERROR', message: reason, fileSource: null, category: 'Runner' },
+    ]);
+    outcome = { status: 'ERRORED', toolExitCode: null, reason };
+  }
 
   const prefix = `${c.product?.name ?? 'Build'} Build ${c.run.number}`;
   await storeArtifacts(deps, c, pendingArtifacts);
@@ -183,6 +191,18 @@ async function performAction(
   await store.runs.markActionFinished(c.action.id, outcome.status, counts);
   log.info({ completionStatus: outcome.status, reason: outcome.reason, counts }, 'action finished');
   return { status: outcome.status, counts };
+}
+
+/** An action whose log was cut short cannot be trusted to have passed: say why it ended. */
+function logFailureReason(error: NodeJS.ErrnoException): string {
+  if (error.code === 'ENOSPC' || error.code === 'EDQUOT') {
+    return (
+      'The disk is full: the runner could not write the log of this action, so its output ' +
+      `is incomplete (${error.code}). Free space on the runner's data folder and start the ` +
+      'build again.'
+    );
+  }
+  return `The runner could not write the log of this action (${error.code ?? error.message}).`;
 }
 
 async function storeArtifacts(

@@ -10,7 +10,7 @@ import {
 const standIns = fileURLToPath(new URL('../../fixtures/xcodebuild', import.meta.url));
 
 describe('detectToolchain', () => {
-  test('reads xcodebuild, simctl and sw_vers stand-ins into versions and destinations', async () => {
+  test('reads the xcodebuild, simctl and sw_vers stand-ins into versions', async () => {
     const found = await detectToolchain({ PATH: `${standIns}:/usr/bin:/bin` });
     assert.deepEqual(found.macOs, { id: '24C101', name: 'macOS Sequoia 15.2 (24C101)' });
     assert.equal(found.xcode?.id, 'Xcode16C5032a:stable');
