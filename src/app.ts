@@ -15,6 +15,7 @@ import { ArtifactStore } from './artifacts/artifact-store.ts';
 import { Engine } from './engine/engine.ts';
 import { buildServer } from './api/server.ts';
 import { scrubbedEnvironment } from './engine/build-environment.ts';
+import { runnerRoutes } from './runner-protocol/runner-routes.ts';
 
 export interface Stratus {
   url: string;
@@ -78,7 +79,8 @@ export async function startStratus(
     pollMs: 500,
     keepWorkspaces: settings.keepWorkspaces,
     logCapBytes: 64 * 1024 * 1024,
-    buildEnv: scrubbedEnvironment(process.env),
+    buildEnv: scrubbedEnvironment(process.env, [settings.database]),
+    actionTimeoutMinutes: settings.actionTimeoutMinutes,
   });
   const context = {
     store,
@@ -90,6 +92,14 @@ export async function startStratus(
     principal: null,
   };
   const app = buildServer(context, { logger, rateLimitPerHour: settings.rateLimitPerHour });
+  await app.register(async (scope) =>
+    runnerRoutes(scope, {
+      store,
+      artifacts,
+      dataDir: settings.dataDir,
+      leaseMs: settings.leaseSeconds * 1000,
+    }),
+  );
 
   if (options.listen !== false) {
     await app.listen({ host: settings.host, port: settings.port });
@@ -99,8 +109,7 @@ export async function startStratus(
       links.baseUrl = baseUrl;
     }
   }
-  await engine.reportToolchain();
-  engine.start();
+  await engine.start();
   logger.info(
     { url: links.baseUrl, database: store.dialect, runners: settings.runners },
     'stratus started',

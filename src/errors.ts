@@ -258,6 +258,25 @@ export function internalError(): AscError {
   );
 }
 
+/** A runner protocol request without a valid runner token (never the database URL). */
+export function runnerNotAuthorized(): AscError {
+  return new AscError(
+    401,
+    'NOT_AUTHORIZED',
+    'The runner token is missing or not valid.',
+    'Send Authorization: Bearer <token> with a runner token made by ' +
+      '`stratus runners create-token` on the server, and not revoked since.',
+  );
+}
+
+/** A runner reported on a run it does not hold (its lease lapsed or another runner has it). */
+export function leaseNotHeld(runId: string): AscError {
+  return stateError(
+    `This runner does not hold run '${runId}': its lease lapsed or the run has ended. ` +
+      'Stop working on it and claim another.',
+  );
+}
+
 /**
  * The store cannot be reached for now (PostgreSQL restarting, a lock held too
  * long). Apple documents no 503, but its 500 reads as "the server is broken";

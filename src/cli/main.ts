@@ -1,9 +1,11 @@
 /**
- * The `stratus` command line: the server's commands and the API's.
+ * The `stratus` command line: the server's commands (serve, runner, runners, keys) and
+ * the API's.
  * Output meant for people goes to the terminal; --json gives scripts exact values.
  */
 import { parseArgs } from 'node:util';
 import { loadSettings, settingSpecs, SettingsError } from '../config/settings.ts';
+import { loadRunnerSettings, runnerSettingSpecs } from '../config/runner-settings.ts';
 import { StoreOpenError } from '../store/store-open-error.ts';
 import { connectionHelp, describeFailure } from './client-command.ts';
 import { exitCodeHelp } from './exit-codes.ts';
@@ -26,10 +28,18 @@ import {
 import { artifactsDownload, buildsLogs } from './commands/artifact-commands.ts';
 import type { KeyRole } from '../auth/api-key.ts';
 
+function helpLine(s: { flag: string; env: string; help: string }): string {
+  return `  --${s.flag.padEnd(18)} ${s.env.padEnd(24)} ${s.help}`;
+}
+
 const usage = `usage: stratus <command> [options]
 
 server:
   serve                 serve the API (and run builds) until stopped
+  runner                perform builds in this process, from the store or a server
+  runners create-token  make a runner token (--name NAME --json); shown once, stored hashed
+  runners revoke-token  revoke a runner token (--id ID)
+  runners list          list runner tokens and the runners seen, with what they offer
   keys create           make an API key: writes AuthKey_<KEYID>.p8, prints issuer and key id
 
 API (Stratus, or Apple's App Store Connect API with an Apple key and --base-url):
@@ -58,7 +68,12 @@ ${connectionHelp}
 ${exitCodeHelp}
 
 server options (each also an environment variable):
-${settingSpecs.map((s) => `  --${s.flag.padEnd(18)} ${s.env.padEnd(24)} ${s.help}`).join('\n')}
+${settingSpecs.map(helpLine).join('\n')}
+
+runner options (each also an environment variable):
+${runnerSettingSpecs.map(helpLine).join('\n')}
+
+runners options: --database, --data as for serve
 
 keys create options: --name NAME --role ADMIN|APP_MANAGER|DEVELOPER --out DIR --json
                      --profile NAME (save issuer, key and this server's URL as a profile)
@@ -112,6 +127,47 @@ async function main(argv: string[]): Promise<void> {
     };
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
+    return;
+  }
+
+  if (command === 'runner') {
+    const options = Object.fromEntries(
+      runnerSettingSpecs.map((s) => [
+        s.flag,
+        { type: s.kind === 'boolean' ? 'boolean' : 'string' } as const,
+      ]),
+    );
+    const { values } = parseArgs({ args: rest, options, strict: true });
+    const settings = loadRunnerSettings(values);
+    const { default: pino } = await import('pino');
+    const { startRunnerProcess } = await import('./runner-command.ts');
+    const runner = await startRunnerProcess(settings, pino({ level: settings.logLevel }));
+    const from = settings.database !== null ? 'the store' : settings.serverUrl;
+    process.stdout.write(`Stratus runner ${runner.runner.id} is taking runs from ${from}\n`);
+    const stop = () => {
+      runner.close().then(
+        () => process.exit(0),
+        () => process.exit(1),
+      );
+    };
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+    return;
+  }
+
+  if (command === 'runners') {
+    const { values } = parseArgs({
+      args: rest.slice(1),
+      options: {
+        ...settingOptions,
+        name: { type: 'string', default: 'runner' },
+        id: { type: 'string' },
+        json: { type: 'boolean', default: false },
+      },
+      strict: true,
+    });
+    const { runnersCommand } = await import('./runners-command.ts');
+    await runnersCommand(rest[0], loadSettings(values), values);
     return;
   }
 

@@ -156,6 +156,7 @@ const Action = Type.Object(
     isRequiredToPass: Type.Optional(Nullable(Type.Boolean())),
     command: Type.Optional(Str),
     testReports: Type.Optional(Str),
+    timeoutMinutes: Type.Optional(Type.Number({ exclusiveMinimum: 0, maximum: 24 * 60 })),
   },
   { additionalProperties: false },
 );

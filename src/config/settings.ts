@@ -19,15 +19,16 @@ export interface Settings {
   rateLimitPerHour: number;
   logLevel: string;
   keepWorkspaces: boolean;
+  actionTimeoutMinutes: number;
 }
 
-interface SettingSpec {
-  key: keyof Settings;
+export interface SettingSpec<K extends string = keyof Settings> {
+  key: K;
   flag: string;
   env: string;
   help: string;
   kind: 'string' | 'port' | 'count' | 'positive' | 'boolean' | 'level' | 'database';
-  default: (s: Partial<Settings>) => unknown;
+  default: (s: Partial<Record<string, any>>) => unknown;
 }
 
 export const settingSpecs: readonly SettingSpec[] = [
@@ -119,6 +120,14 @@ export const settingSpecs: readonly SettingSpec[] = [
     default: () => false,
     help: "keep each run's workspace for debugging",
   },
+  {
+    key: 'actionTimeoutMinutes',
+    flag: 'action-timeout',
+    env: 'STRATUS_ACTION_TIMEOUT',
+    kind: 'positive',
+    default: () => 120,
+    help: 'minutes an action may run before it is stopped (ERRORED); timeoutMinutes per action',
+  },
 ];
 
 export class SettingsError extends Error {
@@ -128,7 +137,7 @@ export class SettingsError extends Error {
   }
 }
 
-function convert(spec: SettingSpec, raw: string, origin: string): unknown {
+function convert(spec: SettingSpec<string>, raw: string, origin: string): unknown {
   const fail = (expected: string) =>
     new SettingsError(`${origin} must be ${expected}; got '${raw}'`);
   switch (spec.kind) {
@@ -174,8 +183,20 @@ export function loadSettings(
   flags: Record<string, string | boolean | undefined>,
   env: NodeJS.ProcessEnv = process.env,
 ): Readonly<Settings> {
-  const out: Partial<Record<keyof Settings, unknown>> = {};
-  for (const spec of settingSpecs) {
+  const settings = readSpecs<Record<keyof Settings, unknown>>(settingSpecs, flags, env) as Settings;
+  settings.dataDir = resolve(settings.dataDir);
+  if (settings.configPath) settings.configPath = resolve(settings.configPath);
+  return Object.freeze(settings);
+}
+
+/** Reads each spec from its flag, else its environment variable, else its default. */
+export function readSpecs<T extends Record<string, unknown>>(
+  specs: readonly SettingSpec<keyof T & string>[],
+  flags: Record<string, string | boolean | undefined>,
+  env: NodeJS.ProcessEnv,
+): T {
+  const out: Partial<Record<string, unknown>> = {};
+  for (const spec of specs) {
     const flag = flags[spec.flag];
     if (flag !== undefined) {
       out[spec.key] = convert(spec, flag === true ? '' : String(flag), `--${spec.flag}`);
@@ -183,11 +204,8 @@ export function loadSettings(
       out[spec.key] = convert(spec, env[spec.env]!, spec.env);
     }
   }
-  for (const spec of settingSpecs) {
-    if (out[spec.key] === undefined) out[spec.key] = spec.default(out as Partial<Settings>);
+  for (const spec of specs) {
+    if (out[spec.key] === undefined) out[spec.key] = spec.default(out);
   }
-  const settings = out as Settings;
-  settings.dataDir = resolve(settings.dataDir);
-  if (settings.configPath) settings.configPath = resolve(settings.configPath);
-  return Object.freeze(settings);
+  return out as T;
 }

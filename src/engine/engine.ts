@@ -4,7 +4,6 @@
  * mirrors and feeds the local runner.
  */
 import { rm } from 'node:fs/promises';
-import { hostname } from 'node:os';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
 import type { Store } from '../store/store.ts';
@@ -13,8 +12,9 @@ import type { BuildRunRow } from '../store/build-run-repository.ts';
 import type { ArtifactStore } from '../artifacts/artifact-store.ts';
 import { RepositoryMirror } from './git/repository-mirror.ts';
 import { startBuildRun, type StartRequest } from './builds/start-build-run.ts';
-import { LocalRunner } from './runner/local-runner.ts';
-import { detectToolchain } from './toolchain/detect-toolchain.ts';
+import { Runner, leaseOwner } from './runner/runner.ts';
+import { StoreRunBackend } from './runner/store-run-backend.ts';
+import { QueueKeeper } from './runner/queue-keeper.ts';
 
 export interface EngineConfig {
   dataDir: string;
@@ -28,61 +28,64 @@ export interface EngineConfig {
   logCapBytes: number;
   /** Environment build processes start from. */
   buildEnv: Record<string, string>;
+  /** Time limit of an action that sets no timeoutMinutes of its own. */
+  actionTimeoutMinutes: number;
 }
 
 export class Engine {
   readonly mirror: RepositoryMirror;
   readonly #store: Store;
-  readonly #runner: LocalRunner | null;
+  readonly #runner: Runner | null;
+  readonly #keeper: QueueKeeper;
   readonly #artifacts: ArtifactStore;
   readonly #config: EngineConfig;
-  readonly #log: Logger;
 
   constructor(store: Store, artifacts: ArtifactStore, logger: Logger, config: EngineConfig) {
     this.#store = store;
     this.#artifacts = artifacts;
     this.#config = config;
-    this.#log = logger;
     this.mirror = new RepositoryMirror(join(config.dataDir, 'cache', 'mirrors'));
-    this.#runner =
-      config.runners > 0
-        ? new LocalRunner(
-            {
-              store,
-              artifacts,
-              logger,
-              dataDir: config.dataDir,
-              origin: config.origin,
-              keepWorkspaces: config.keepWorkspaces,
-              logCapBytes: config.logCapBytes,
-              buildEnv: config.buildEnv,
-            },
-            { slots: config.runners, leaseMs: config.leaseMs, pollMs: config.pollMs },
-          )
-        : null;
-  }
-
-  start(): void {
-    this.#runner?.start();
-  }
-
-  /**
-   * Tells the store what Xcode and macOS this machine has, when it runs
-   * builds; ciXcodeVersions and ciMacOsVersions list what runners reported.
-   */
-  async reportToolchain(): Promise<void> {
-    if (!this.#runner) return;
-    try {
-      const toolchain = await detectToolchain(this.#config.buildEnv);
-      const host = hostname();
-      await this.#store.toolchain.report({ id: `local-${host}`, name: host }, toolchain);
-      this.#log.info(
-        { xcode: toolchain.xcode?.id ?? null, macOs: toolchain.macOs?.id ?? null },
-        'toolchain reported',
-      );
-    } catch (err) {
-      this.#log.error({ err }, 'toolchain detection failed');
+    // Lapsed leases are reaped here even with no runner slots: separate runners may die.
+    this.#keeper = new QueueKeeper(store, logger, {
+      intervalMs: Math.max(100, Math.floor(config.leaseMs / 2)),
+      liveMs: config.leaseMs * 3,
+    });
+    if (config.runners === 0) {
+      this.#runner = null;
+      return;
     }
+    const owner = leaseOwner('local');
+    const backend = new StoreRunBackend(store, artifacts, { owner, leaseMs: config.leaseMs });
+    this.#runner = new Runner(
+      {
+        backend,
+        logger,
+        dataDir: config.dataDir,
+        origin: config.origin,
+        keepWorkspaces: config.keepWorkspaces,
+        logCapBytes: config.logCapBytes,
+        buildEnv: config.buildEnv,
+        actionTimeoutMinutes: config.actionTimeoutMinutes,
+      },
+      {
+        owner,
+        slots: config.runners,
+        leaseMs: config.leaseMs,
+        pollMs: config.pollMs,
+        mode: 'local',
+      },
+    );
+  }
+
+  /** The in-process runner, when this server performs runs itself. */
+  get runner(): Runner | null {
+    return this.#runner;
+  }
+
+  /** Starts queue upkeep and the local runner, which reports this machine's toolchain. */
+  async start(): Promise<void> {
+    this.#keeper.start();
+    await this.#runner?.start();
   }
 
   /** Deletes the files of removed runs: artifacts, logs and any kept workspaces. */
@@ -95,8 +98,9 @@ export class Engine {
     }
   }
 
-  stop(): Promise<void> {
-    return this.#runner?.stop() ?? Promise.resolve();
+  async stop(): Promise<void> {
+    await this.#runner?.stop();
+    await this.#keeper.stop();
   }
 
   async startRun(request: StartRequest): Promise<BuildRunRow> {

@@ -51,8 +51,13 @@ export class ActionLog {
     return this.#failure;
   }
 
-  write(step: string, stream: string, text: string): void {
-    if (this.#capped || this.#failure) return;
+  /**
+   * Appends a line; answers it as written to the combined log (with its step
+   * and time), the cap's marker line when this line reached the cap, or null
+   * when the log was already capped or cannot be written.
+   */
+  write(step: string, stream: string, text: string): string | null {
+    if (this.#capped || this.#failure) return null;
     const now = Date.now();
     if (!this.#stepStarted.has(step)) this.#stepStarted.set(step, now);
     const elapsed = ((now - this.#stepStarted.get(step)!) / 1000).toFixed(3);
@@ -65,10 +70,12 @@ export class ActionLog {
       const marker = `[log capped at ${this.#config.capBytes} bytes; further output was dropped]\n`;
       this.#stream(step).write(marker);
       this.#all?.write(marker);
-      return;
+      return marker;
     }
+    const combined = `${step.padEnd(15)} ${line}`;
     this.#stream(step).write(line);
-    this.#all?.write(`${step.padEnd(15)} ${line}`);
+    this.#all?.write(combined);
+    return combined;
   }
 
   #stream(step: string): WriteStream {

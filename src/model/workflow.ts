@@ -46,4 +46,6 @@ export interface WorkflowAction extends CiAction {
   command?: string;
   /** Glob, relative to the repository, of JUnit XML reports to read after the action. */
   testReports?: string;
+  /** Minutes the action may run before it is stopped and ends ERRORED. */
+  timeoutMinutes?: number;
 }

@@ -41,6 +41,7 @@ export type NewBuildRun = Omit<
   | 'lease_owner'
   | 'lease_expires_at'
   | 'attempts'
+  | 'requires_xcode'
 >;
 
 export interface NewBuildAction {
@@ -100,6 +101,7 @@ export class BuildRunRepository {
           lease_owner: null,
           lease_expires_at: null,
           attempts: 0,
+          requires_xcode: actions.some((a) => JSON.parse(a.spec).command === undefined) ? 1 : 0,
         };
         await tx.insertInto('build_runs').values(row).execute();
         await tx
@@ -255,8 +257,16 @@ export class BuildRunRepository {
 
   // -- queue ---------------------------------------------------------------
 
-  /** Claims the oldest PENDING run that nobody holds. Returns undefined when none waits. */
-  async claim(owner: string, leaseMs: number): Promise<BuildRunRow | undefined> {
+  /**
+   * Claims the oldest PENDING run that nobody holds and that this runner can
+   * perform: without xcodebuild, only runs whose every action has a command.
+   * Returns undefined when none waits.
+   */
+  async claim(
+    owner: string,
+    leaseMs: number,
+    offers: { xcodebuild: boolean } = { xcodebuild: true },
+  ): Promise<BuildRunRow | undefined> {
     const expires = new Date(Date.now() + leaseMs).toISOString();
     const row = await this.#db
       .updateTable('build_runs')
@@ -270,6 +280,7 @@ export class BuildRunRepository {
           .orderBy('created_date')
           .orderBy('number')
           .limit(1);
+        if (!offers.xcodebuild) pick = pick.where('requires_xcode', '=', 0);
         if (this.#dialect === 'postgres') pick = pick.forUpdate().skipLocked();
         return pick;
       })
@@ -291,6 +302,19 @@ export class BuildRunRepository {
     return Number(result.numUpdatedRows) > 0;
   }
 
+  /** PENDING runs nobody holds that need xcodebuild, oldest first. */
+  waitingForXcode(limit: number): Promise<BuildRunRow[]> {
+    return this.#db
+      .selectFrom('build_runs')
+      .selectAll()
+      .where('execution_progress', '=', 'PENDING')
+      .where('lease_owner', 'is', null)
+      .where('requires_xcode', '=', 1)
+      .orderBy('created_date')
+      .limit(limit)
+      .execute();
+  }
+
   /** Runs whose lease lapsed before `now`. */
   lapsed(now: Date): Promise<BuildRunRow[]> {
     return this.#db
@@ -308,6 +332,22 @@ export class BuildRunRepository {
       .set({ lease_owner: null, lease_expires_at: null })
       .where('id', '=', run.id)
       .where('execution_progress', '=', 'PENDING')
+      .where('lease_owner', '=', run.lease_owner)
+      .where('lease_expires_at', '=', run.lease_expires_at)
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows) > 0;
+  }
+
+  /**
+   * Takes a lapsed lease over for `owner` (a reaper), if nobody renewed or
+   * took it since it was read; so that two reapers never end one run twice.
+   */
+  async seize(run: BuildRunRow, owner: string, leaseMs: number): Promise<boolean> {
+    const result = await this.#db
+      .updateTable('build_runs')
+      .set({ lease_owner: owner, lease_expires_at: new Date(Date.now() + leaseMs).toISOString() })
+      .where('id', '=', run.id)
+      .where('execution_progress', '!=', 'COMPLETE')
       .where('lease_owner', '=', run.lease_owner)
       .where('lease_expires_at', '=', run.lease_expires_at)
       .executeTakeFirst();

@@ -10,6 +10,7 @@ import type { DialectName } from './open-database.ts';
 import { StoreOpenError } from './store-open-error.ts';
 import * as initial from './migrations/001-initial.ts';
 import * as catalogWrites from './migrations/002-catalog-writes.ts';
+import * as runners from './migrations/003-runners.ts';
 import * as byteOrderText from './migrations/004-byte-order-text.ts';
 import * as runCounts from './migrations/005-run-counts.ts';
 
@@ -20,6 +21,7 @@ export interface StoreMigration {
 export const storeMigrations: Readonly<Record<string, StoreMigration>> = {
   '001-initial': initial,
   '002-catalog-writes': catalogWrites,
+  '003-runners': runners,
   '004-byte-order-text': byteOrderText,
   '005-run-counts': runCounts,
 };
@@ -38,7 +40,9 @@ export async function migrateDatabase(
       return out;
     },
   };
-  const migrator = new Migrator({ db, provider });
+  // Migrations are numbered by the line of work that added them, so a database may have
+  // met a later number before an earlier one landed; each is applied once either way.
+  const migrator = new Migrator({ db, provider, allowUnorderedMigrations: true });
   const { error, results } = await migrator.migrateToLatest();
   if (error) {
     const failed = results?.find((r) => r.status === 'Error');

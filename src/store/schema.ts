@@ -95,6 +95,9 @@ export interface RunnerTable {
   name: string;
   last_seen: string;
   has_xcode: number;
+  /** How the runner reaches the runs: 'local' (in the server), 'store' or 'http'. */
+  mode: Generated<string>;
+  slots: Generated<number>;
 }
 
 export interface XcodeVersionTable {
@@ -155,6 +158,8 @@ export interface BuildRunTable {
   lease_owner: string | null;
   lease_expires_at: string | null;
   attempts: number;
+  /** 1 when an action has no command and so needs a runner with xcodebuild. */
+  requires_xcode: number;
 }
 
 export interface BuildActionTable {
@@ -207,6 +212,15 @@ export interface ArtifactTable {
   storage_key: string;
 }
 
+export interface RunnerTokenTable {
+  id: string;
+  name: string;
+  /** SHA-256 of the token, hex; the token itself is shown once and never stored. */
+  token_hash: string;
+  created_at: string;
+  revoked_at: string | null;
+}
+
 export interface Database {
   api_keys: ApiKeyTable;
   products: ProductTable;
@@ -225,4 +239,5 @@ export interface Database {
   issues: IssueTable;
   test_results: TestResultTable;
   artifacts: ArtifactTable;
+  runner_tokens: RunnerTokenTable;
 }

@@ -9,6 +9,8 @@ import { CatalogRepository } from './catalog-repository.ts';
 import { BuildRunRepository } from './build-run-repository.ts';
 import { RecordRepository } from './record-repository.ts';
 import { KeyRepository } from './key-repository.ts';
+import { RunnerRepository } from './runner-repository.ts';
+import { RunnerTokenRepository } from './runner-token-repository.ts';
 import { ToolchainRepository } from './toolchain-repository.ts';
 
 export class Store {
@@ -17,6 +19,8 @@ export class Store {
   readonly runs: BuildRunRepository;
   readonly records: RecordRepository;
   readonly keys: KeyRepository;
+  readonly runners: RunnerRepository;
+  readonly runnerTokens: RunnerTokenRepository;
   readonly toolchain: ToolchainRepository;
   readonly #database: StoreDatabase;
 
@@ -27,6 +31,8 @@ export class Store {
     this.runs = new BuildRunRepository(database.db, database.dialect);
     this.records = new RecordRepository(database.db);
     this.keys = new KeyRepository(database.db);
+    this.runners = new RunnerRepository(database.db);
+    this.runnerTokens = new RunnerTokenRepository(database.db);
     this.toolchain = new ToolchainRepository(database.db);
   }
 

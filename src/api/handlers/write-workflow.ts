@@ -190,9 +190,9 @@ function checkActions(actions: Attributes[]): WorkflowAction[] {
 }
 
 /**
- * The API never shows an action's `command` and `testReports` (settings of the
- * products file), so a client that writes back the actions it read would drop
- * them. An action that keeps its name and type keeps them.
+ * The API never shows an action's `command`, `testReports` and `timeoutMinutes`
+ * (settings of the products file), so a client that writes back the actions it
+ * read would drop them. An action that keeps its name and type keeps them.
  */
 function keepLocalSettings(actions: WorkflowAction[], current: WorkflowRow): WorkflowAction[] {
   const before = JSON.parse(current.actions) as WorkflowAction[];
@@ -202,6 +202,7 @@ function keepLocalSettings(actions: WorkflowAction[], current: WorkflowRow): Wor
     const kept: WorkflowAction = { ...action };
     if (same.command !== undefined) kept.command = same.command;
     if (same.testReports !== undefined) kept.testReports = same.testReports;
+    if (same.timeoutMinutes !== undefined) kept.timeoutMinutes = same.timeoutMinutes;
     return kept;
   });
 }

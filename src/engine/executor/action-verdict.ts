@@ -1,5 +1,6 @@
 import type { RecordTally } from './record-tally.ts';
 import type { ActionOutcome, ActionSink } from './types.ts';
+import { TimeLimitExceeded } from './time-limit.ts';
 
 export interface FailureOptions {
   /** Category of the ERROR issue; null when no build phase fits. */
@@ -31,6 +32,7 @@ export class ActionVerdict {
   readonly #tally: RecordTally;
   #first: { status: 'FAILED' | 'ERRORED'; reason: string } | null = null;
   #canceled = false;
+  #timeLimit: string | null = null;
   readonly #pending: Pending[] = [];
 
   constructor(sink: ActionSink, tally: RecordTally) {
@@ -59,15 +61,23 @@ export class ActionVerdict {
     this.#first ??= { status: 'FAILED', reason };
   }
 
-  cancel(): void {
+  /**
+   * The action's signal fired. With a TimeLimitExceeded reason the action
+   * ran too long and ends ERRORED; otherwise it was canceled.
+   */
+  cancel(reason?: unknown): void {
     if (this.#canceled) return;
     this.#canceled = true;
-    this.#raise(CANCELED, null);
+    if (reason instanceof TimeLimitExceeded) this.#timeLimit = reason.message;
+    this.#raise(this.#timeLimit ?? CANCELED, null);
   }
 
   outcome(toolExitCode: number | null): ActionOutcome {
     for (const pending of this.#pending.splice(0)) {
       if (this.#tally.failures === pending.baseline) this.#raise(pending.message, pending.category);
+    }
+    if (this.#timeLimit !== null) {
+      return { status: 'ERRORED', toolExitCode, reason: this.#timeLimit };
     }
     if (this.#canceled) return { status: 'CANCELED', toolExitCode, reason: CANCELED };
     if (this.#first === null) return { status: 'SUCCEEDED', toolExitCode, reason: null };

@@ -33,7 +33,7 @@ export async function cloneRepository(config: CloneConfig, git: Git): Promise<Cl
 
   let source = url;
   if (config.cacheDir !== null) {
-    const mirror = await updateMirror(config.cacheDir, url, git);
+    const mirror = await updateMirror(config.cacheDir, url, git, commitSha);
     if (!mirror.ok) return mirror.canceled ? CANCELED : failed(mirror.reason);
     source = mirror.path;
   }

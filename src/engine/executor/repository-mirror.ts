@@ -9,8 +9,7 @@ import { join } from 'node:path';
 import { gitFailure, type Git } from './git-command.ts';
 
 export type MirrorResult =
-  | { ok: true; path: string }
-  | { ok: false; canceled: boolean; reason: string };
+  { ok: true; path: string } | { ok: false; canceled: boolean; reason: string };
 
 // Actions of one run may clone the same repository at once; two fetches
 // into one mirror would fight over its ref locks.
@@ -22,11 +21,20 @@ export function mirrorPath(cacheDir: string, url: string): string {
   return join(cacheDir, `${digest}.git`);
 }
 
-/** Brings the mirror of `url` up to date, creating it on first use. */
-export async function updateMirror(cacheDir: string, url: string, git: Git): Promise<MirrorResult> {
+/**
+ * Brings the mirror of `url` up to date, creating it on first use. A mirror
+ * that already holds `commitSha` is not fetched: a run's commit never changes,
+ * and a fetch is most of the cost of a small build.
+ */
+export async function updateMirror(
+  cacheDir: string,
+  url: string,
+  git: Git,
+  commitSha?: string,
+): Promise<MirrorResult> {
   const path = mirrorPath(cacheDir, url);
   const previous = busy.get(path) ?? Promise.resolve();
-  const current = previous.then(() => refresh(cacheDir, path, url, git));
+  const current = previous.then(() => refresh(cacheDir, path, url, git, commitSha));
   const settled = current.catch(() => undefined);
   busy.set(path, settled);
   try {
@@ -41,8 +49,17 @@ async function refresh(
   path: string,
   url: string,
   git: Git,
+  commitSha: string | undefined,
 ): Promise<MirrorResult> {
   if (await exists(join(path, 'HEAD'))) {
+    if (commitSha !== undefined) {
+      const held = await git(
+        ['--git-dir', path, 'cat-file', '-e', `${commitSha}^{commit}`],
+        cacheDir,
+      );
+      if (held.canceled) return { ok: false, canceled: true, reason: 'canceled' };
+      if (held.exitCode === 0) return { ok: true, path };
+    }
     const args = ['--git-dir', path, 'fetch', '--prune', '--quiet', 'origin'];
     const result = await git(args, cacheDir);
     if (result.canceled) return { ok: false, canceled: true, reason: 'canceled' };

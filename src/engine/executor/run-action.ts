@@ -71,7 +71,7 @@ class ActionRun {
       // cannot be made, a full disk.
       this.#verdict.fail('ERRORED', `the workspace failed: ${messageOf(error)}`);
     }
-    if (this.#plan.signal.aborted) this.#verdict.cancel();
+    if (this.#plan.signal.aborted) this.#verdict.cancel(this.#plan.signal.reason);
     return this.#verdict.outcome(this.#toolExitCode);
   }
 
@@ -144,7 +144,7 @@ class ActionRun {
     );
     if (result.ok) return true;
     if (result.canceled) {
-      this.#verdict.cancel();
+      this.#verdict.cancel(this.#plan.signal.reason);
     } else {
       this.#steps.system('clone', result.reason);
       this.#verdict.fail('ERRORED', result.reason);
@@ -168,7 +168,7 @@ class ActionRun {
       title: `running ${name}`,
     });
     if (result.canceled) {
-      this.#verdict.cancel();
+      this.#verdict.cancel(this.#plan.signal.reason);
       return false;
     }
     if (result.startError !== null) {
@@ -196,7 +196,7 @@ class ActionRun {
       title: `running ${invocation.label}`,
     });
     if (result.canceled) {
-      this.#verdict.cancel();
+      this.#verdict.cancel(this.#plan.signal.reason);
       return null;
     }
     if (result.startError !== null) {

@@ -4,30 +4,31 @@
  * a LOG_BUNDLE artifact at the end. The run's status and issue counts follow
  * from its actions'.
  */
-import { randomUUID } from 'node:crypto';
 import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
-import type { Store } from '../../store/store.ts';
 import type { BuildActionRow, BuildRunRow } from '../../store/build-run-repository.ts';
-import type { ArtifactStore } from '../../artifacts/artifact-store.ts';
 import type { IssueCounts, IssueRecord, TestResultRecord } from '../../model/records.ts';
 import type { WorkflowAction } from '../../model/workflow.ts';
 import type { RunPlanRecord } from '../builds/start-build-run.ts';
 import type { ActionOutcome, ActionPlan, ActionSink, StartCondition } from '../executor/types.ts';
 import { runAction } from '../executor/run-action.ts';
+import { TimeLimitExceeded } from '../executor/time-limit.ts';
 import { ActionLog } from '../../logs/action-log.ts';
+import type { ArtifactFile, ClaimedRun, RunBackend } from './run-backend.ts';
 import { runStatus, sumCounts } from './run-outcome.ts';
 
 export interface PerformRunDeps {
-  store: Store;
-  artifacts: ArtifactStore;
+  backend: RunBackend;
   logger: Logger;
+  /** This machine's folder for workspaces, logs and the clone cache. */
   dataDir: string;
   origin: () => string;
   keepWorkspaces: boolean;
   logCapBytes: number;
   buildEnv: Record<string, string>;
+  /** Time limit of an action that sets no timeoutMinutes of its own. */
+  actionTimeoutMinutes: number;
 }
 
 const startConditions: Record<string, StartCondition> = {
@@ -41,33 +42,35 @@ const startConditions: Record<string, StartCondition> = {
 
 export async function performRun(
   deps: PerformRunDeps,
-  run: BuildRunRow,
-  owner: string,
+  claimed: ClaimedRun,
   signal: AbortSignal,
 ): Promise<void> {
+  const { run, actions, product } = claimed;
   const log = deps.logger.child({ buildRunId: run.id, number: run.number });
-  const { store } = deps;
-  await store.runs.markRunStarted(run.id, owner);
+  const { backend } = deps;
+  await backend.runStarted(run.id);
   log.info('run started');
 
-  const [product] = await store.catalog.products([run.product_id]);
   const plan = JSON.parse(run.plan) as RunPlanRecord;
-  const actions = await store.runs.actionsOfRun(run.id);
   const results: { status: string; required: boolean }[] = [];
   const counts: IssueCounts[] = [];
 
-  for (const action of actions) {
-    const done = await performAction(deps, log, { run, action, plan, product, signal });
-    results.push({ status: done.status, required: action.is_required_to_pass === 1 });
-    counts.push(done.counts);
-    // The run's counts grow as each action ends, so a client watching sees them early.
-    await store.runs.setRunCounts(run.id, sumCounts(counts)!);
+  try {
+    for (const action of actions) {
+      const done = await performAction(deps, log, { run, action, plan, product, signal });
+      results.push({ status: done.status, required: action.is_required_to_pass === 1 });
+      counts.push(done.counts);
+      // The run's counts grow as each action ends, so a client watching sees them early.
+      await backend.runCounts(run.id, sumCounts(counts)!);
+    }
+  } finally {
+    if (!deps.keepWorkspaces) {
+      await rm(join(deps.dataDir, 'workspaces', run.id), { recursive: true, force: true });
+    }
   }
 
   const status = actions.length === 0 ? 'SUCCEEDED' : runStatus(results);
-  await store.runs.markRunFinished(run.id, status, sumCounts(counts));
-  if (!deps.keepWorkspaces)
-    await rm(join(deps.dataDir, 'workspaces', run.id), { recursive: true, force: true });
+  await backend.runFinished(run.id, status, sumCounts(counts));
   log.info({ completionStatus: status }, 'run finished');
 }
 
@@ -75,7 +78,7 @@ interface ActionContext {
   run: BuildRunRow;
   action: BuildActionRow;
   plan: RunPlanRecord;
-  product: { id: string; name: string; bundle_id: string | null; team_id: string } | undefined;
+  product: ClaimedRun['product'];
   signal: AbortSignal;
 }
 
@@ -84,9 +87,9 @@ async function performAction(
   runLog: Logger,
   c: ActionContext,
 ): Promise<{ status: string; counts: IssueCounts }> {
-  const { store } = deps;
+  const { backend } = deps;
   const log = runLog.child({ actionId: c.action.id, action: c.action.name });
-  await store.runs.markActionStarted(c.action.id);
+  await backend.actionStarted(c.run.id, c.action.id);
   log.info('action started');
 
   const workDir = join(deps.dataDir, 'workspaces', c.run.id, String(c.action.position));
@@ -98,16 +101,21 @@ async function performAction(
   });
   await actionLog.open();
 
-  const writer = new RecordWriter(store, c.action.id, log);
+  const writer = new RecordWriter(backend, c.run.id, c.action.id, log);
   const pendingArtifacts: { fileType: string; path: string; fileName: string }[] = [];
+  const live = backend.liveLog;
   const sink: ActionSink = {
-    line: (step, stream, text) => actionLog.write(step, stream, text),
+    line: (step, stream, text) => {
+      const written = actionLog.write(step, stream, text);
+      if (written !== null) live?.(c.run.id, c.action.position, written);
+    },
     issue: (issue) => writer.issue(issue),
     testResult: (result) => writer.testResult(result),
     artifact: (file) => pendingArtifacts.push(file),
   };
 
   const spec = JSON.parse(c.action.spec) as WorkflowAction;
+  const limit = timeLimit(c.signal, spec.timeoutMinutes ?? deps.actionTimeoutMinutes);
   const plan: ActionPlan = {
     run: {
       id: c.run.id,
@@ -133,7 +141,7 @@ async function performAction(
     workDir,
     cacheDir: join(deps.dataDir, 'cache', 'clones'),
     baseEnv: deps.buildEnv,
-    signal: c.signal,
+    signal: limit.signal,
   };
 
   let outcome: ActionOutcome;
@@ -145,15 +153,23 @@ async function performAction(
     const reason = `The runner failed while performing the action: ${(error as Error).message}`;
     writer.issue({ issueType: 'ERROR', message: reason, fileSource: null, category: 'Runner' });
     outcome = { status: 'ERRORED', toolExitCode: null, reason };
+  } finally {
+    limit.clear();
+  }
+  if (outcome.status === 'ERRORED' && limit.signal.reason instanceof TimeLimitExceeded) {
+    log.warn({ minutes: limit.signal.reason.minutes }, 'action ran past its time limit');
   }
   await writer.flush();
   await actionLog.close();
   if (actionLog.failure) {
     const reason = logFailureReason(actionLog.failure);
     log.error({ err: actionLog.failure }, 'action log could not be written');
-    await store.records.addIssues(c.action.id, [
-      { issueType: 'ERROR', message: reason, fileSource: null, category: 'Runner' },
-    ]);
+    await backend.records(
+      c.run.id,
+      c.action.id,
+      [{ issueType: 'ERROR', message: reason, fileSource: null, category: 'Runner' }],
+      [],
+    );
     outcome = { status: 'ERRORED', toolExitCode: null, reason };
   }
 
@@ -169,26 +185,7 @@ async function performAction(
     },
   ]);
 
-  const counts = await store.records.countIssues(c.action.id);
-  if (
-    outcome.status === 'SUCCEEDED' &&
-    spec.actionType === 'ARCHIVE' &&
-    spec.buildDistributionAudience
-  ) {
-    // Xcode Cloud uploads such an archive to App Store Connect as a build. Stratus uploads
-    // nothing to Apple: the archive is kept as an artifact and the build is recorded here,
-    // already VALID (there is no processing to wait for), numbered as the run.
-    await store.runs.addBuild({
-      id: randomUUID(),
-      run_id: c.run.id,
-      action_id: c.action.id,
-      version: String(c.run.number),
-      uploaded_date: new Date().toISOString(),
-      processing_state: 'VALID',
-      audience: spec.buildDistributionAudience,
-    });
-  }
-  await store.runs.markActionFinished(c.action.id, outcome.status, counts);
+  const counts = await backend.actionFinished(c.run.id, c.action.id, outcome.status);
   log.info({ completionStatus: outcome.status, reason: outcome.reason, counts }, 'action finished');
   return { status: outcome.status, counts };
 }
@@ -213,14 +210,22 @@ async function storeArtifacts(
   for (const file of files) {
     const safeName = file.fileName.replace(/[^\w.-]+/g, '_');
     const key = `${c.run.id}/${c.action.position}/${file.fileType}-${safeName}`;
-    const stored = await deps.artifacts.put(key, file.path);
-    await deps.store.records.addArtifact(c.action.id, {
-      fileType: file.fileType,
-      fileName: file.fileName,
-      fileSize: stored.size,
-      storageKey: stored.storageKey,
-    });
+    const artifact: ArtifactFile = { ...file, key };
+    await deps.backend.artifact(c.run.id, c.action.id, artifact);
   }
+}
+
+/**
+ * A signal that fires when the run's does, or when the action has run for
+ * `minutes`, with a TimeLimitExceeded reason.
+ */
+function timeLimit(run: AbortSignal, minutes: number): { signal: AbortSignal; clear(): void } {
+  const controller = new AbortController();
+  const timer = setTimeout(
+    () => controller.abort(new TimeLimitExceeded(minutes)),
+    Math.round(minutes * 60_000),
+  );
+  return { signal: AbortSignal.any([run, controller.signal]), clear: () => clearTimeout(timer) };
 }
 
 /**
@@ -231,12 +236,14 @@ class RecordWriter {
   #issues: IssueRecord[] = [];
   #tests: TestResultRecord[] = [];
   #chain: Promise<void> = Promise.resolve();
-  readonly #store: Store;
+  readonly #backend: RunBackend;
+  readonly #runId: string;
   readonly #actionId: string;
   readonly #log: Logger;
 
-  constructor(store: Store, actionId: string, log: Logger) {
-    this.#store = store;
+  constructor(backend: RunBackend, runId: string, actionId: string, log: Logger) {
+    this.#backend = backend;
+    this.#runId = runId;
     this.#actionId = actionId;
     this.#log = log;
   }
@@ -263,8 +270,8 @@ class RecordWriter {
     this.#tests = [];
     this.#chain = this.#chain
       .then(async () => {
-        await this.#store.records.addIssues(this.#actionId, issues);
-        await this.#store.records.addTestResults(this.#actionId, tests);
+        if (issues.length === 0 && tests.length === 0) return;
+        await this.#backend.records(this.#runId, this.#actionId, issues, tests);
       })
       .catch((err) => this.#log.error({ err }, 'writing action records failed'));
   }

@@ -224,8 +224,7 @@ export async function startSurface(): Promise<Surface> {
       buildRun: { data: { type: 'ciBuildRuns', id: first } },
     }),
   );
-  const broken = await start(startBody(await workflowNamed(h, 'Broken'), main));
-  const runIds = [first, second, rebuild, broken];
+  const runIds = [first, second, rebuild];
   for (const id of runIds) await waitWatching(h, id, documents);
 
   return crawlSurface(h, { documents, workflowId: ci, runIds });

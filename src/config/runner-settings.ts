@@ -1,0 +1,143 @@
+/**
+ * Settings of `stratus runner`, in one table like the server's. A runner
+ * reaches the runs one of two ways: the store itself (--database, sharing
+ * --data with the server) or the server over HTTP (--server and --token),
+ * for a machine that must not hold database credentials.
+ */
+import { resolve } from 'node:path';
+import { readSpecs, SettingsError, type SettingSpec } from './settings.ts';
+
+export interface RunnerSettings {
+  dataDir: string;
+  database: string | null;
+  serverUrl: string | null;
+  token: string | null;
+  slots: number;
+  name: string | null;
+  publicUrl: string;
+  leaseSeconds: number;
+  actionTimeoutMinutes: number;
+  logLevel: string;
+  keepWorkspaces: boolean;
+}
+
+export const runnerSettingSpecs: readonly SettingSpec<keyof RunnerSettings>[] = [
+  {
+    key: 'dataDir',
+    flag: 'data',
+    env: 'STRATUS_DATA_DIR',
+    kind: 'string',
+    default: () => './.stratus',
+    help: 'folder for workspaces and logs; with --database, the folder the server uses',
+  },
+  {
+    key: 'database',
+    flag: 'database',
+    env: 'STRATUS_DATABASE_URL',
+    kind: 'string',
+    default: () => null,
+    help: 'claim runs from this store: SQLite file path or postgres:// URL',
+  },
+  {
+    key: 'serverUrl',
+    flag: 'server',
+    env: 'STRATUS_SERVER_URL',
+    kind: 'string',
+    default: () => null,
+    help: 'claim runs from this server over HTTP (needs --token), e.g. http://ci.example:8080',
+  },
+  {
+    key: 'token',
+    flag: 'token',
+    env: 'STRATUS_RUNNER_TOKEN',
+    kind: 'string',
+    default: () => null,
+    help: 'runner token from `stratus runners create-token`',
+  },
+  {
+    key: 'slots',
+    flag: 'slots',
+    env: 'STRATUS_RUNNER_SLOTS',
+    kind: 'positive',
+    default: () => 1,
+    help: 'runs performed at once',
+  },
+  {
+    key: 'name',
+    flag: 'name',
+    env: 'STRATUS_RUNNER_NAME',
+    kind: 'string',
+    default: () => null,
+    help: 'name shown for this runner (default: the host name)',
+  },
+  {
+    key: 'publicUrl',
+    flag: 'public-url',
+    env: 'STRATUS_PUBLIC_URL',
+    kind: 'string',
+    default: (s) => s.serverUrl ?? 'http://127.0.0.1:8080',
+    help: "the server's origin, for CI_BUILD_URL (with --database)",
+  },
+  {
+    key: 'leaseSeconds',
+    flag: 'lease-seconds',
+    env: 'STRATUS_LEASE_SECONDS',
+    kind: 'positive',
+    default: () => 30,
+    help: 'how long a run stays held without a heartbeat (with --database)',
+  },
+  {
+    key: 'actionTimeoutMinutes',
+    flag: 'action-timeout',
+    env: 'STRATUS_ACTION_TIMEOUT',
+    kind: 'positive',
+    default: () => 120,
+    help: 'minutes an action may run before it is stopped (ERRORED)',
+  },
+  {
+    key: 'logLevel',
+    flag: 'log-level',
+    env: 'STRATUS_LOG_LEVEL',
+    kind: 'level',
+    default: () => 'info',
+    help: 'fatal, error, warn, info, debug, trace or silent',
+  },
+  {
+    key: 'keepWorkspaces',
+    flag: 'keep-workspaces',
+    env: 'STRATUS_KEEP_WORKSPACES',
+    kind: 'boolean',
+    default: () => false,
+    help: "keep each run's workspace for debugging",
+  },
+];
+
+export function loadRunnerSettings(
+  flags: Record<string, string | boolean | undefined>,
+  env: NodeJS.ProcessEnv = process.env,
+): Readonly<RunnerSettings> {
+  const settings = readSpecs<Record<keyof RunnerSettings, unknown>>(
+    runnerSettingSpecs,
+    flags,
+    env,
+  ) as RunnerSettings;
+  if ((settings.database === null) === (settings.serverUrl === null)) {
+    throw new SettingsError(
+      'a runner needs exactly one of --database (claim from the store) and --server ' +
+        '(claim over HTTP with --token)',
+    );
+  }
+  if (settings.serverUrl !== null) {
+    if (!/^https?:\/\/[^/]+/.test(settings.serverUrl)) {
+      throw new SettingsError(`--server must be an http(s) URL; got '${settings.serverUrl}'`);
+    }
+    if (settings.token === null) {
+      throw new SettingsError(
+        '--server needs --token (make one with `stratus runners create-token`)',
+      );
+    }
+    settings.serverUrl = settings.serverUrl.replace(/\/+$/, '');
+  }
+  settings.dataDir = resolve(settings.dataDir);
+  return Object.freeze(settings);
+}
