@@ -183,7 +183,10 @@ async function bench(dir: string): Promise<void> {
   const bareUrl = await bare.listen({ host: '127.0.0.1', port: 0 });
 
   const pagePath = `/v1/ciWorkflows/${workflow.id}/buildRuns?limit=200&sort=-number`;
-  const deepPath = `${pagePath}&cursor=${encodeCursor([deep.number, deep.id])}`;
+  const deepPath = `${pagePath}&cursor=${encodeCursor(
+    [deep.number, deep.id],
+    'GET /v1/ciWorkflows/{id}/buildRuns -number',
+  )}`;
   const deepPage = await (await fetch(`${stratus.url}${deepPath}`, { headers })).json();
   if (deepPage.data.length !== 200) throw new Error(`the deep page has ${deepPage.data.length}`);
 
