@@ -7,7 +7,14 @@ import { contract, deref } from './contract-validator.ts';
 
 type Json = any;
 
-function sample(schema: Json, depth = 0): Json {
+/**
+ * Members whose schema is a bare string or integer but whose value Stratus
+ * checks further (see the schedule rules in the README): a valid value each.
+ */
+const meaningful: Record<string, Json> = { timezone: 'UTC' };
+
+function sample(schema: Json, depth = 0, name = ''): Json {
+  if (name in meaningful) return meaningful[name];
   const s = deref(schema);
   if (!s || depth > 6) return null;
   if (Array.isArray(s.enum)) return s.enum[0];
@@ -22,7 +29,7 @@ function sample(schema: Json, depth = 0): Json {
     case 'object': {
       const out: Json = {};
       for (const [name, sub] of Object.entries<Json>(s.properties ?? {})) {
-        out[name] = sample(sub, depth + 1);
+        out[name] = sample(sub, depth + 1, name);
       }
       return out;
     }
