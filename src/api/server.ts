@@ -58,7 +58,7 @@ const packageVersion: string = JSON.parse(
   readFileSync(new URL('../../package.json', import.meta.url), 'utf8'),
 ).version;
 
-const ALL_METHODS = ['GET', 'POST', 'PATCH', 'DELETE', 'PUT'] as const;
+const ALL_METHODS = ['GET', 'POST', 'PATCH', 'DELETE', 'PUT', 'OPTIONS'] as const;
 
 export function buildServer(base: ApiContext, config: ServerConfig): FastifyInstance {
   const bodyLimit = config.bodyLimitBytes ?? 1024 * 1024;
@@ -84,8 +84,17 @@ export function buildServer(base: ApiContext, config: ServerConfig): FastifyInst
     done(null, body),
   );
 
-  app.addHook('onRequest', async (request) => {
+  app.addHook('onRequest', async (request, reply) => {
     if (!request.url.startsWith('/v1/') && request.url !== '/v1') return;
+    if (!acceptsJson(request.headers.accept)) {
+      // App Store Connect answers an Accept it cannot satisfy with a plain-text 406.
+      return reply
+        .code(406)
+        .header('content-type', 'text/plain')
+        .send(
+          'Not Acceptable: this API answers only application/json; send Accept: application/json.\n',
+        );
+    }
     const { path, search } = splitUrl(request.url);
     const principal = await verifyRequestToken(
       request.headers.authorization,
@@ -151,6 +160,8 @@ export function buildServer(base: ApiContext, config: ServerConfig): FastifyInst
     const id = (request.params as { id?: string }).id;
     // No record has a NUL in its id, and PostgreSQL cannot even compare one.
     if (id?.includes('\u0000')) throw notFound(op.ownerType, id);
+    // `/v1/ciBuildRuns/` and `/v1/ciProducts//workflows` name no resource: there is no such path.
+    if (id === '') throw pathError(path);
     // The request line before the body: a write takes no query parameters at all.
     if (op.method !== 'GET') refuseQuery(search);
     const body = readRequestBody(op, request);
@@ -286,4 +297,14 @@ function toAscError(error: unknown, bodyLimit: number, contentType: string | und
   if (e.statusCode && e.statusCode >= 400 && e.statusCode < 500) return malformedRequest();
   if (isStoreUnavailable(error)) return serviceUnavailable(5);
   return internalError();
+}
+
+/** Whether an Accept header admits application/json (no header admits everything). */
+function acceptsJson(accept: string | undefined): boolean {
+  if (accept === undefined || accept.trim() === '') return true;
+  return accept.split(',').some((range) => {
+    const [type = '', ...params] = range.split(';').map((part) => part.trim().toLowerCase());
+    const refused = params.some((p) => /^q=0(\.0{0,3})?$/.test(p));
+    return !refused && ['*/*', 'application/*', 'application/json'].includes(type);
+  });
 }

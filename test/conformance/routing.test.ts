@@ -86,6 +86,41 @@ describe('routes outside the contract', () => {
     assert.equal(doc.errors[0].code, 'REQUEST_HEADERS_TOO_LARGE');
   });
 
+  test('OPTIONS on a declared path is 405 with Allow', async () => {
+    const r = await h.api.request('OPTIONS', '/v1/ciProducts');
+    assert.equal(r.status, 405);
+    assertMatches('ErrorResponse', r.json, 'OPTIONS');
+    assert.equal(r.headers.get('allow'), 'GET');
+  });
+
+  for (const path of ['/v1/ciBuildRuns/', '/v1/ciProducts//workflows']) {
+    test(`an empty id in ${path} is 404 PATH_ERROR, not a lookup`, async () => {
+      const r = await h.api.request('GET', path);
+      assert.equal(r.status, 404);
+      assertMatches('ErrorResponse', r.json, path);
+      assert.equal(r.json.errors[0].code, 'PATH_ERROR');
+    });
+  }
+
+  test('an Accept that excludes JSON is 406 in plain text; JSON-admitting ones are served', async () => {
+    const token = await signToken({ ...h.key, privateKeyPem: h.privateKeyPem });
+    const get = (accept: string) =>
+      fetch(`${h.stratus.url}/v1/ciProducts`, {
+        headers: { authorization: `Bearer ${token}`, accept },
+      });
+    for (const accept of ['text/html', 'application/xml', 'application/json;q=0, text/plain']) {
+      const r = await get(accept);
+      assert.equal(r.status, 406, accept);
+      assert.match(r.headers.get('content-type') ?? '', /^text\/plain/);
+      assert.match(await r.text(), /application\/json/);
+    }
+    for (const accept of ['application/json', '*/*', 'text/html, application/*;q=0.5', '']) {
+      const r = await get(accept);
+      assert.equal(r.status, 200, `Accept: ${accept}`);
+      await r.arrayBuffer();
+    }
+  });
+
   test('a request without a token is 401 with the error document', async () => {
     const r = await fetch(`${h.stratus.url}/v1/ciProducts`);
     assert.equal(r.status, 401);
