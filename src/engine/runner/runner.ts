@@ -12,6 +12,7 @@ import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import type { Logger } from 'pino';
+import { RunnerShutdown } from '../executor/runner-shutdown.ts';
 import { performRun, type PerformRunDeps } from './perform-run.ts';
 import type { ClaimedRun } from './run-backend.ts';
 import { detectOffer, type RunnerOffer } from './runner-offer.ts';
@@ -85,11 +86,21 @@ export class Runner {
     this.#wake?.();
   }
 
-  /** Stops claiming, cancels what runs, and waits for the slots to finish. */
+  /**
+   * Stops claiming, ends what runs and waits for the slots to finish. A
+   * running action ends ERRORED, not CANCELED: nobody canceled it, and a
+   * started run cannot go back to the queue.
+   */
   async stop(): Promise<void> {
     this.#stopping = true;
     this.notify();
-    for (const controller of this.#active.values()) controller.abort();
+    this.#log.info(
+      { running: [...this.#active.keys()] },
+      this.#active.size > 0
+        ? 'runner shutting down; running builds end ERRORED'
+        : 'runner shutting down',
+    );
+    for (const controller of this.#active.values()) controller.abort(new RunnerShutdown());
     await Promise.all(this.#loops);
     await this.#deps.backend.close();
   }
@@ -99,6 +110,11 @@ export class Runner {
       try {
         const began = performance.now();
         const claimed = await this.#deps.backend.claim(this.#offer!);
+        if (claimed && this.#stopping) {
+          // Not started yet: its lease lapses and the reaper puts it back in the queue.
+          this.#log.info({ buildRunId: claimed.run.id }, 'shutting down; claimed run left queued');
+          break;
+        }
         if (claimed) {
           const claimMs = Math.round((performance.now() - began) * 100) / 100;
           this.#log.debug({ buildRunId: claimed.run.id, claimMs }, 'run claimed');
