@@ -137,7 +137,9 @@ export function loadRunnerSettings(
         '--server needs --token (make one with `stratus runners create-token`)',
       );
     }
-    settings.serverUrl = settings.serverUrl.replace(/\/+$/, '');
+    // The server prints its API as <origin>/v1 and people copy that: the
+    // runner protocol lives beside it, so a trailing /v1 is dropped.
+    settings.serverUrl = settings.serverUrl.replace(/\/+$/, '').replace(/\/v1$/, '');
   }
   settings.dataDir = resolve(settings.dataDir);
   return Object.freeze(settings);
