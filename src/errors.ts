@@ -212,6 +212,25 @@ export function payloadTooLarge(limit: number): AscError {
   );
 }
 
+export function headersTooLarge(limit: number): AscError {
+  return new AscError(
+    431,
+    'REQUEST_HEADERS_TOO_LARGE',
+    'The request line and headers are too large',
+    `The URL and headers together are limited to ${limit} bytes. Ask for fewer fields or ` +
+      'includes, or page through the list instead.',
+  );
+}
+
+export function malformedRequest(): AscError {
+  return new AscError(
+    400,
+    'BAD_REQUEST',
+    'The request is not valid HTTP',
+    'The request could not be read as HTTP/1.1. Check the request line and headers.',
+  );
+}
+
 export function unsupportedMediaType(got: string): AscError {
   return new AscError(
     415,

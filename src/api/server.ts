@@ -3,23 +3,31 @@
  * Store Connect's error document for every failure, bearer-token checks and
  * the hourly budget on /v1, and signed artifact downloads outside /v1.
  */
+import { readFileSync } from 'node:fs';
+import http from 'node:http';
+import type { Duplex } from 'node:stream';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import {
   AscError,
+  entityInvalid,
+  headersTooLarge,
   internalError,
+  malformedRequest,
   methodNotAllowed,
   parameterIllegal,
   pathError,
   payloadTooLarge,
   rateLimited,
+  unsupportedMediaType,
   notFound,
   serviceUnavailable,
 } from '../errors.ts';
 import { verifyRequestToken, type TokenPrincipal } from '../auth/verify-token.ts';
 import { checkRole } from '../auth/role-policy.ts';
 import type { ApiContext, ApiContextWithTypes } from './api-context.ts';
-import { contractDocument, operations, type Operation } from './jsonapi/contract.ts';
+import { operations, type Operation } from './jsonapi/contract.ts';
+import { openApiDocument } from './openapi-document.ts';
 import { definitions } from './resources/index.ts';
 import { readOperation } from './handlers/read-operation.ts';
 import { createBuildRun } from './handlers/create-build-run.ts';
@@ -46,13 +54,18 @@ declare module 'fastify' {
   }
 }
 
-const ALL_METHODS = ['GET', 'POST', 'PATCH', 'DELETE', 'PUT'] as const;
+const packageVersion: string = JSON.parse(
+  readFileSync(new URL('../../package.json', import.meta.url), 'utf8'),
+).version;
+
+const ALL_METHODS = ['GET', 'POST', 'PATCH', 'DELETE', 'PUT', 'OPTIONS'] as const;
 
 export function buildServer(base: ApiContext, config: ServerConfig): FastifyInstance {
   const bodyLimit = config.bodyLimitBytes ?? 1024 * 1024;
   const app = Fastify({
     loggerInstance: config.logger,
     bodyLimit,
+    clientErrorHandler: answerClientError,
     // Ids such as Xcode16C5032a:stable keep their colon; long URLs are fine.
     routerOptions: { maxParamLength: 500 },
   });
@@ -71,8 +84,17 @@ export function buildServer(base: ApiContext, config: ServerConfig): FastifyInst
     done(null, body),
   );
 
-  app.addHook('onRequest', async (request) => {
+  app.addHook('onRequest', async (request, reply) => {
     if (!request.url.startsWith('/v1/') && request.url !== '/v1') return;
+    if (!acceptsJson(request.headers.accept)) {
+      // App Store Connect answers an Accept it cannot satisfy with a plain-text 406.
+      return reply
+        .code(406)
+        .header('content-type', 'text/plain')
+        .send(
+          'Not Acceptable: this API answers only application/json; send Accept: application/json.\n',
+        );
+    }
     const { path, search } = splitUrl(request.url);
     const principal = await verifyRequestToken(
       request.headers.authorization,
@@ -96,7 +118,7 @@ export function buildServer(base: ApiContext, config: ServerConfig): FastifyInst
   });
 
   app.setErrorHandler((error, request, reply) => {
-    const asc = toAscError(error, bodyLimit);
+    const asc = toAscError(error, bodyLimit, request.headers['content-type']);
     if (asc.status === 503) request.log.warn({ err: error }, 'database unavailable');
     else if (asc.status >= 500) request.log.error({ err: error }, 'request failed');
     else if (asc.status === 401) request.log.info({ code: asc.code }, 'request not authorized');
@@ -136,6 +158,12 @@ export function buildServer(base: ApiContext, config: ServerConfig): FastifyInst
     const ctx = ctxFor(request);
     const { path, search } = splitUrl(request.url);
     const id = (request.params as { id?: string }).id;
+    // No record has a NUL in its id, and PostgreSQL cannot even compare one.
+    if (id?.includes('\u0000')) throw notFound(op.ownerType, id);
+    // `/v1/ciBuildRuns/` and `/v1/ciProducts//workflows` name no resource: there is no such path.
+    if (id === '') throw pathError(path);
+    // The request line before the body: a write takes no query parameters at all.
+    if (op.method !== 'GET') refuseQuery(search);
     const body = readRequestBody(op, request);
 
     if (op.method === 'GET') {
@@ -143,7 +171,6 @@ export function buildServer(base: ApiContext, config: ServerConfig): FastifyInst
       sendJson(reply, 200, doc);
       return;
     }
-    refuseQuery(search);
     const route = `${op.method} ${op.path}`;
     if (route === 'POST /v1/ciBuildRuns' || route === 'POST /v1/ciWorkflows') {
       const create = route === 'POST /v1/ciBuildRuns' ? createBuildRun : createWorkflow;
@@ -165,7 +192,14 @@ export function buildServer(base: ApiContext, config: ServerConfig): FastifyInst
   }
 
   app.get('/healthz', async (_request, reply) => sendJson(reply, 200, { status: 'ok' }));
-  app.get('/openapi.json', async (_request, reply) => sendJson(reply, 200, contractDocument));
+  // Built on first request: the public URL is known only once the server listens.
+  let openApi: { url: string; doc: unknown } | null = null;
+  app.get('/openapi.json', async (_request, reply) => {
+    if (openApi?.url !== base.baseUrl) {
+      openApi = { url: base.baseUrl, doc: openApiDocument(base.baseUrl, packageVersion) };
+    }
+    sendJson(reply, 200, openApi.doc);
+  });
 
   app.get('/artifacts/:id/:name', async (request, reply) => {
     const { id } = request.params as { id: string };
@@ -194,6 +228,30 @@ export function buildServer(base: ApiContext, config: ServerConfig): FastifyInst
   });
 
   return app as unknown as FastifyInstance;
+}
+
+/**
+ * Requests Node rejects before routing (a request line and headers over Node's
+ * `maxHeaderSize`, bytes that are not HTTP) still get the error document, written
+ * straight to the socket since no reply object exists yet.
+ */
+function answerClientError(error: NodeJS.ErrnoException, socket: Duplex): void {
+  if (error.code === 'ECONNRESET' || socket.destroyed) return;
+  if (error.code === 'ERR_HTTP_REQUEST_TIMEOUT') {
+    socket.destroy(error);
+    return;
+  }
+  const asc =
+    error.code === 'HPE_HEADER_OVERFLOW' ? headersTooLarge(http.maxHeaderSize) : malformedRequest();
+  const body = JSON.stringify({ errors: asc.toEntries() });
+  if (socket.writable) {
+    socket.write(
+      `HTTP/1.1 ${asc.status} ${http.STATUS_CODES[asc.status]}\r\n` +
+        `Content-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n` +
+        `Connection: close\r\n\r\n${body}`,
+    );
+  }
+  socket.destroy(error);
 }
 
 function refuseQuery(search: string): void {
@@ -225,19 +283,28 @@ function groupByPath(ops: readonly Operation[]): Map<string, Operation[]> {
   return out;
 }
 
-function toAscError(error: unknown, bodyLimit: number): AscError {
+/** Fastify's own failures, before a handler runs, in App Store Connect's terms. */
+function toAscError(error: unknown, bodyLimit: number, contentType: string | undefined): AscError {
   if (error instanceof AscError) return error;
   const e = error as { code?: string; statusCode?: number; message?: string };
-  if (e.code === 'FST_ERR_CTP_BODY_TOO_LARGE' || e.statusCode === 413)
+  if (e.code === 'FST_ERR_CTP_BODY_TOO_LARGE' || e.statusCode === 413) {
     return payloadTooLarge(bodyLimit);
-  if (e.statusCode && e.statusCode >= 400 && e.statusCode < 500) {
-    return new AscError(
-      e.statusCode,
-      'PARAMETER_ERROR.INVALID',
-      'The request is not valid',
-      e.message,
-    );
   }
+  // A body with no Content-Type at all is refused by Fastify before any parser runs.
+  if (e.statusCode === 415) return unsupportedMediaType(contentType || '(none)');
+  if (e.code?.startsWith('FST_ERR_CTP_'))
+    return entityInvalid(e.message ?? 'The body is not valid.');
+  if (e.statusCode && e.statusCode >= 400 && e.statusCode < 500) return malformedRequest();
   if (isStoreUnavailable(error)) return serviceUnavailable(5);
   return internalError();
+}
+
+/** Whether an Accept header admits application/json (no header admits everything). */
+function acceptsJson(accept: string | undefined): boolean {
+  if (accept === undefined || accept.trim() === '') return true;
+  return accept.split(',').some((range) => {
+    const [type = '', ...params] = range.split(';').map((part) => part.trim().toLowerCase());
+    const refused = params.some((p) => /^q=0(\.0{0,3})?$/.test(p));
+    return !refused && ['*/*', 'application/*', 'application/json'].includes(type);
+  });
 }

@@ -138,26 +138,56 @@ async function findActiveKey(lookup: KeyLookup, kid: string): Promise<StoredApiK
   return key;
 }
 
+/*
+ * Verifying is the costly part of a request: importing the PEM and checking an ES256
+ * signature take far longer than serving a small document. A client sends the same
+ * token for many requests, so both results are kept: the imported key per PEM, and the
+ * payload of each token whose signature was good. A kept token is still looked up (so
+ * revocation counts at once) and its claims and times are checked on every request.
+ */
+const MAX_REMEMBERED = 10_000;
+const importedKeys = new Map<string, Promise<CryptoKey>>();
+const verifiedTokens = new Map<string, { pem: string; payload: JWTPayload }>();
+
+function remember<K, V>(map: Map<K, V>, key: K, value: V): void {
+  if (map.size >= MAX_REMEMBERED) map.delete(map.keys().next().value as K);
+  map.set(key, value);
+}
+
+function importKey(pem: string): Promise<CryptoKey> {
+  let key = importedKeys.get(pem);
+  if (!key) {
+    key = importSPKI(pem, 'ES256');
+    key.catch(() => importedKeys.delete(pem));
+    remember(importedKeys, pem, key);
+  }
+  return key;
+}
+
 async function verifySignature(
   token: string,
   key: StoredApiKey,
   nowMs: number,
   skew: number,
 ): Promise<JWTPayload> {
-  // A stored key that will not import is a fault of this server, not of the
-  // token, so it is left to surface as a 500.
-  const publicKey = await importSPKI(key.publicKeyPem, 'ES256');
+  const known = verifiedTokens.get(token);
+  if (known && known.pem === key.publicKeyPem) {
+    // What jwtVerify checks beyond the signature, against this request's clock.
+    const now = nowMs / 1000;
+    const { exp, nbf } = known.payload;
+    if (typeof exp === 'number' && exp <= now - skew) throw notAuthorized();
+    if (typeof nbf === 'number' && nbf > now + skew) throw notAuthorized();
+    return known.payload;
+  }
 
+  const publicKey = await importKey(key.publicKeyPem);
   try {
-    // RFC 7518 §3.4: an ES256 signature is the 64-byte r‖s pair. jose checks
-    // exactly that, so an ASN.1 DER signature fails here. jose also checks the
-    // time claims it knows; with the same clock and skew it agrees with
-    // checkTokenTimes, which adds Apple's rules.
     const { payload } = await jwtVerify(token, publicKey, {
       algorithms: ['ES256'],
       currentDate: new Date(nowMs),
       clockTolerance: skew,
     });
+    remember(verifiedTokens, token, { pem: key.publicKeyPem, payload });
     return payload;
   } catch {
     throw notAuthorized();

@@ -87,7 +87,7 @@ export class BuildRunRepository {
       .execute(async (tx) => {
         const counter = await tx
           .updateTable('products')
-          .set({ next_build_number: sql`next_build_number + 1` })
+          .set({ next_build_number: sql`next_build_number + 1`, run_count: sql`run_count + 1` })
           .where('id', '=', run.product_id)
           .returning('next_build_number')
           .executeTakeFirst();
@@ -118,6 +118,11 @@ export class BuildRunRepository {
           requires_xcode: actions.some((a) => JSON.parse(a.spec).command === undefined) ? 1 : 0,
         };
         await tx.insertInto('build_runs').values(row).execute();
+        await tx
+          .updateTable('workflows')
+          .set({ run_count: sql`run_count + 1` })
+          .where('id', '=', row.workflow_id)
+          .execute();
 
         if (actions.length > 0) {
           await tx
@@ -171,9 +176,22 @@ export class BuildRunRepository {
           if (owner.productId) q = q.where('product_id', '=', owner.productId);
           return q;
         },
+        total: () => this.#runCount(owner),
       },
       page,
     ) as Promise<Page<BuildRunRow>>;
+  }
+  /** Runs of a workflow or product, as kept beside it; all runs when neither is given. */
+  async #runCount(owner: { workflowId?: string; productId?: string }): Promise<number> {
+    const read = (table: 'workflows' | 'products', id: string) =>
+      this.#db.selectFrom(table).select('run_count').where('id', '=', id).executeTakeFirst();
+    if (owner.workflowId) return (await read('workflows', owner.workflowId))?.run_count ?? 0;
+    if (owner.productId) return (await read('products', owner.productId))?.run_count ?? 0;
+    const row = await this.#db
+      .selectFrom('build_runs')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirst();
+    return Number(row?.n ?? 0);
   }
 
   actions(ids: readonly string[]): Promise<BuildActionRow[]> {

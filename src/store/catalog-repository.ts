@@ -67,6 +67,7 @@ export class CatalogRepository {
     }
     const row: ProductRow = {
       id: randomUUID(),
+      run_count: 0,
       name: input.name,
       team_id: input.teamId,
       created_at: new Date().toISOString(),
@@ -371,7 +372,7 @@ export class CatalogRepository {
     }
     await this.#db
       .insertInto('workflows')
-      .values({ id: randomUUID(), created_at: now, ...fields })
+      .values({ id: randomUUID(), created_at: now, run_count: 0, ...fields })
       .execute();
   }
 
@@ -380,6 +381,7 @@ export class CatalogRepository {
     const row: WorkflowRow = {
       ...input,
       id: randomUUID(),
+      run_count: 0,
       created_at: now,
       last_modified_date: now,
       config_key: null,
@@ -557,9 +559,28 @@ async function removeRuns(
   column: 'workflow_id' | 'product_id',
   ids: string[],
 ): Promise<string[]> {
-  const runs = await tx.selectFrom('build_runs').select('id').where(column, 'in', ids).execute();
+  const runs = await tx
+    .selectFrom('build_runs')
+    .select(['id', 'product_id', 'workflow_id'])
+    .where(column, 'in', ids)
+    .execute();
   const runIds = runs.map((r) => r.id);
   if (runIds.length === 0) return [];
+  // The kept run counts of the owners that stay lose what is removed here.
+  for (const [table, key] of [
+    ['products', 'product_id'],
+    ['workflows', 'workflow_id'],
+  ] as const) {
+    const removed = new Map<string, number>();
+    for (const run of runs) removed.set(run[key], (removed.get(run[key]) ?? 0) + 1);
+    for (const [id, n] of removed) {
+      await tx
+        .updateTable(table)
+        .set({ run_count: sql`run_count - ${n}` })
+        .where('id', '=', id)
+        .execute();
+    }
+  }
   const actionsOf = (eb: any) =>
     eb.selectFrom('build_actions').select('id').where('run_id', 'in', runIds);
   for (const table of ['issues', 'test_results', 'artifacts'] as const) {

@@ -3,14 +3,23 @@ import type { Kysely } from 'kysely';
 import type { Database } from './schema.ts';
 import type { KeyLookup, KeyRole, StoredApiKey } from '../auth/api-key.ts';
 
+/*
+ * Every API request looks its key up. A key read is kept for a second: a revocation
+ * made through this repository counts at once, one made by another process sharing
+ * the database within that second.
+ */
+const KEPT_MS = 1000;
+
 export class KeyRepository implements KeyLookup {
   readonly #db: Kysely<Database>;
+  readonly #kept = new Map<string, { key: StoredApiKey | undefined; until: number }>();
 
   constructor(db: Kysely<Database>) {
     this.#db = db;
   }
 
   async insert(key: StoredApiKey): Promise<void> {
+    this.#kept.delete(key.keyId);
     await this.#db
       .insertInto('api_keys')
       .values({
@@ -26,6 +35,15 @@ export class KeyRepository implements KeyLookup {
   }
 
   async findKey(keyId: string): Promise<StoredApiKey | undefined> {
+    const kept = this.#kept.get(keyId);
+    if (kept && kept.until > Date.now()) return kept.key;
+    const key = await this.#read(keyId);
+    // Unknown ids are not kept: any string can be sent, and nothing should grow with them.
+    if (key) this.#kept.set(keyId, { key, until: Date.now() + KEPT_MS });
+    return key;
+  }
+
+  async #read(keyId: string): Promise<StoredApiKey | undefined> {
     const row = await this.#db
       .selectFrom('api_keys')
       .selectAll()
@@ -44,6 +62,7 @@ export class KeyRepository implements KeyLookup {
   }
 
   async revoke(keyId: string): Promise<boolean> {
+    this.#kept.delete(keyId);
     const r = await this.#db
       .updateTable('api_keys')
       .set({ revoked_at: new Date().toISOString() })

@@ -12,6 +12,7 @@ import * as initial from './migrations/001-initial.ts';
 import * as catalogWrites from './migrations/002-catalog-writes.ts';
 import * as runners from './migrations/003-runners.ts';
 import * as byteOrderText from './migrations/004-byte-order-text.ts';
+import * as runCounts from './migrations/005-run-counts.ts';
 
 export interface StoreMigration {
   up(db: Kysely<any>, dialect: DialectName): Promise<void>;
@@ -22,6 +23,7 @@ export const storeMigrations: Readonly<Record<string, StoreMigration>> = {
   '002-catalog-writes': catalogWrites,
   '003-runners': runners,
   '004-byte-order-text': byteOrderText,
+  '005-run-counts': runCounts,
 };
 
 export async function migrateDatabase(

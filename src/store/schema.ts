@@ -23,6 +23,8 @@ export interface ProductTable {
   team_id: string;
   created_at: string;
   next_build_number: number;
+  /** Runs of the product now (deleted ones no longer count). */
+  run_count: number;
   /** Digest of the products-file entry last applied (null: not from the file). */
   config_digest: string | null;
   /** App Store Connect app id the products file names for it, if any. */
@@ -59,6 +61,8 @@ export interface GitReferenceTable {
 
 export interface WorkflowTable {
   id: string;
+  /** Runs of the workflow now. */
+  run_count: number;
   product_id: string;
   repository_id: string;
   name: string;

@@ -220,5 +220,9 @@ describe('JSON:API documents as App Store Connect writes them', () => {
     assert.deepEqual(doc.meta.paging, { total: 1, limit: 50 });
     const one = await h.api.get(`/v1/ciWorkflows/${ids.workflow.id}/relationships/repository`);
     assert.deepEqual(one.data, { type: 'scmRepositories', id: ids.repository.id });
+    // DocumentLinks in the contract: self only, as for every other document.
+    assert.deepEqual(one.links, {
+      self: `${h.stratus.url}/v1/ciWorkflows/${ids.workflow.id}/relationships/repository`,
+    });
   });
 });

@@ -11,7 +11,6 @@ import {
   linkageListDocument,
   listDocument,
   requestUrl,
-  resourceUrl,
   singleDocument,
 } from '../jsonapi/document.ts';
 import type { ResourceDefinition, ToManyRequest } from '../jsonapi/resource-definition.ts';
@@ -53,10 +52,10 @@ export async function readOperation(
     const relatedId = await relation.id(row, ctx);
     const [related] = relatedId ? await target.load([relatedId], ctx) : [];
     if (op.kind === 'getToOneRelationship') {
-      const self = resourceUrl(ctx, op.ownerType, id!);
+      // The contract's linkage documents carry DocumentLinks: self only, as Apple's do.
       return {
         data: related ? { type: target.type, id: target.id(related) } : null,
-        links: { self: requestUrl(ctx, path, q.pairs), related: `${self}/${op.relationship}` },
+        links: { self: requestUrl(ctx, path, q.pairs) },
       };
     }
     if (!related) {

@@ -63,6 +63,10 @@ export function parseQuery(operation: Operation, search: string): ParsedQuery {
         );
       }
       seen.add(name);
+      // PostgreSQL cannot compare text holding NUL, and no value of any parameter has one.
+      if (value.includes('\u0000')) {
+        throw parameterInvalid(name, `The value of '${name}' contains a NUL character.`);
+      }
 
       if (name === 'cursor' && pageable) {
         // Checked once sort is known, wherever it stands in the query.

@@ -5,6 +5,7 @@ import SQLite from 'better-sqlite3';
 import { Kysely } from 'kysely';
 import type { Database } from '../../schema.ts';
 import { TransactionalSqliteDialect } from './transactional-sqlite-dialect.ts';
+import { withStatementCache } from './statement-cache.ts';
 
 export function openSqlite(location: string): Kysely<Database> {
   if (location !== ':memory:') mkdirSync(dirname(location), { recursive: true });
@@ -12,5 +13,7 @@ export function openSqlite(location: string): Kysely<Database> {
   sqlite.pragma('journal_mode = WAL');
   sqlite.pragma('busy_timeout = 5000');
   sqlite.pragma('synchronous = NORMAL');
-  return new Kysely<Database>({ dialect: new TransactionalSqliteDialect({ database: sqlite }) });
+  return new Kysely<Database>({
+    dialect: new TransactionalSqliteDialect({ database: withStatementCache(sqlite) }),
+  });
 }
