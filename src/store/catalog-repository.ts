@@ -373,6 +373,8 @@ export class CatalogRepository {
     await this.#db
       .insertInto('workflows')
       .values({ id: randomUUID(), created_at: now, run_count: 0, ...fields })
+      // Another server applying the same file at the same moment wrote this very entry.
+      .onConflict((oc) => oc.doNothing())
       .execute();
   }
 

@@ -284,6 +284,33 @@ describe(`store queries on ${testDialect}`, () => {
         ),
       );
       assert.equal(new Set(products.map((p) => p!.id)).size, 1);
+      const workflow = {
+        product_id: products[0]!.id,
+        is_locked_for_editing: 0,
+        xcode_version_id: null,
+        macos_version_id: null,
+        repository_id: repos[0]!.id,
+        name: 'Raced CI',
+        description: '',
+        is_enabled: 1,
+        clean: 0,
+        container_file_path: null,
+        start_conditions: '{}',
+        actions: '[]',
+      };
+      await Promise.all(
+        Array.from({ length: 8 }, (_, i) =>
+          (i % 2 ? other : store).catalog.applyFileWorkflow(workflow, 'w'),
+        ),
+      );
+      const applied = await store.catalog.listWorkflows(products[0]!.id, {
+        limit: 10,
+        after: null,
+      });
+      assert.deepEqual(
+        applied.rows.map((w) => w.name),
+        ['Raced CI'],
+      );
     } finally {
       if (other !== store) await other.close();
     }
