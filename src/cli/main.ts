@@ -5,10 +5,10 @@
  */
 import { parseArgs } from 'node:util';
 import { loadSettings, settingSpecs, SettingsError } from '../config/settings.ts';
+import { ExitCode, exitCodeHelp } from './exit-codes.ts';
 import { loadRunnerSettings, runnerSettingSpecs } from '../config/runner-settings.ts';
 import { StoreOpenError } from '../store/store-open-error.ts';
 import { connectionHelp, describeFailure } from './client-command.ts';
-import { exitCodeHelp } from './exit-codes.ts';
 import { saveProfile } from './connection.ts';
 import { tokenCommand } from './commands/token-command.ts';
 import {
@@ -95,6 +95,14 @@ const apiCommands: Record<string, (args: string[]) => Promise<number>> = {
   'artifacts download': artifactsDownload,
 };
 
+/** A runner's backend refused its credentials (401): say what to do about it. */
+function runnerFailure(error: Error): string {
+  return (
+    `${error.message}. The runner token was revoked or is wrong: make one with ` +
+    '`stratus runners create-token` and start the runner with it (--token or STRATUS_RUNNER_TOKEN)'
+  );
+}
+
 function fail(message: string, code = 2): never {
   process.stderr.write(`stratus: ${message}\n`);
   process.exit(code);
@@ -141,9 +149,17 @@ async function main(argv: string[]): Promise<void> {
     const settings = loadRunnerSettings(values);
     const { default: pino } = await import('pino');
     const { startRunnerProcess } = await import('./runner-command.ts');
-    const runner = await startRunnerProcess(settings, pino({ level: settings.logLevel }));
+    let started: { close(): Promise<void> } | undefined;
+    const runner = await startRunnerProcess(settings, pino({ level: settings.logLevel }), (e) => {
+      void (started?.close() ?? Promise.resolve()).finally(() =>
+        fail(runnerFailure(e), ExitCode.CREDENTIALS),
+      );
+    });
+    started = runner;
     const from = settings.database !== null ? 'the store' : settings.serverUrl;
-    process.stdout.write(`Stratus runner ${runner.runner.id} is taking runs from ${from}\n`);
+    // The name `runners list` shows, which is what people look for.
+    const shown = runner.runner.offer?.id ?? runner.runner.id;
+    process.stdout.write(`Stratus runner ${shown} is taking runs from ${from}\n`);
     const stop = () => {
       runner.close().then(
         () => process.exit(0),
@@ -252,6 +268,9 @@ process.stdout.on('error', (error: NodeJS.ErrnoException) => {
 main(process.argv.slice(2)).catch((error: unknown) => {
   if (error instanceof SettingsError || (error as Error)?.name === 'ConfigError') {
     fail((error as Error).message);
+  }
+  if ((error as { fatal?: boolean })?.fatal === true) {
+    fail(runnerFailure(error as Error), ExitCode.CREDENTIALS);
   }
   if (error instanceof StoreOpenError) fail(`--database/STRATUS_DATABASE_URL: ${error.message}`);
   if (

@@ -14,7 +14,7 @@ import { Runner, leaseOwner } from '../engine/runner/runner.ts';
 import { StoreRunBackend } from '../engine/runner/store-run-backend.ts';
 import { QueueKeeper } from '../engine/runner/queue-keeper.ts';
 import type { RunBackend } from '../engine/runner/run-backend.ts';
-import { HttpRunBackend } from '../runner-protocol/http-run-backend.ts';
+import { HttpRunBackend, ServerUnreachable } from '../runner-protocol/http-run-backend.ts';
 
 export interface RunnerProcess {
   runner: Runner;
@@ -26,6 +26,7 @@ const POLL_MS = 500;
 export async function startRunnerProcess(
   settings: Readonly<RunnerSettings>,
   logger: Logger,
+  onFatal?: (error: Error) => void,
 ): Promise<RunnerProcess> {
   mkdirSync(settings.dataDir, { recursive: true });
   const secrets = [settings.database, settings.token].filter((s): s is string => s !== null);
@@ -64,8 +65,9 @@ export async function startRunnerProcess(
       token: settings.token!,
       runnerId: id,
       onLogError: (err) => logger.warn({ err }, 'live log not delivered'),
+      retryMs: 60_000,
     });
-    leaseMs = await http.leaseMs();
+    leaseMs = await whenReachable(() => http.leaseMs(), logger);
     backend = http;
   }
 
@@ -78,6 +80,7 @@ export async function startRunnerProcess(
       leaseMs,
       pollMs: POLL_MS,
       ...(settings.name === null ? {} : { name: settings.name }),
+      ...(onFatal ? { onFatal } : {}),
     },
   );
   try {
@@ -96,4 +99,20 @@ export async function startRunnerProcess(
       await store?.close();
     },
   };
+}
+
+/**
+ * A runner started before its server (a reboot, a deploy) waits for it:
+ * attempts pause 1 s, 2 s, … up to 30 s, each logged with the URL and cause.
+ */
+async function whenReachable<T>(attempt: () => Promise<T>, logger: Logger): Promise<T> {
+  for (let pause = 1000; ; pause = Math.min(pause * 2, 30_000)) {
+    try {
+      return await attempt();
+    } catch (error) {
+      if (!(error instanceof ServerUnreachable)) throw error;
+      logger.warn({ retryMs: pause }, `${error.message}; retrying in ${pause / 1000} s`);
+      await new Promise((resolve) => setTimeout(resolve, pause));
+    }
+  }
 }

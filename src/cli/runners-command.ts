@@ -1,6 +1,6 @@
 /** `stratus runners create-token | revoke-token | list`: runner tokens and the runners seen. */
 import type { Settings } from '../config/settings.ts';
-import { SettingsError } from '../config/settings.ts';
+import { requireExistingStore, SettingsError } from '../config/settings.ts';
 import { Store } from '../store/store.ts';
 
 export async function runnersCommand(
@@ -11,6 +11,8 @@ export async function runnersCommand(
   if (!['create-token', 'revoke-token', 'list'].includes(sub ?? '')) {
     throw new SettingsError(`runners needs create-token, revoke-token or list; got '${sub ?? ''}'`);
   }
+  // A token or list for a store the server does not use would help nobody.
+  requireExistingStore(settings.database);
   const store = await Store.open(settings.database);
   try {
     if (sub === 'create-token') {

@@ -4,6 +4,7 @@
  * whenever something changes, so logs of CI jobs stay readable.
  */
 import type { AscClient, CiBuildAction, CiBuildRun } from '../client/index.ts';
+import { NetworkError, TimeoutError } from '../client/asc-client-error.ts';
 import { describeIssues, elapsed, statusOf } from './output.ts';
 
 export interface WatchConfig {
@@ -13,6 +14,11 @@ export interface WatchConfig {
   /** Where progress goes: stderr, so stdout keeps only results. */
   stream: NodeJS.WriteStream;
   title: string;
+  /**
+   * How long to keep reconnecting to a server that cannot be reached (a
+   * restart, a network blip) when there is no timeoutMs. Default 10 minutes.
+   */
+  reconnectMs?: number;
 }
 
 export interface WatchResult {
@@ -44,9 +50,39 @@ export async function watchRun(
   let drawn = 0;
   let lastChange = '';
 
+  let lostSince: number | null = null;
+  let pause = 1000;
+
   for (;;) {
-    const run = (await client.getBuildRun(runId)).data;
-    const actions = await client.listBuildActions(runId, { limit: 200 }).all();
+    let run: CiBuildRun;
+    let actions: CiBuildAction[];
+    try {
+      run = (await client.getBuildRun(runId)).data;
+      actions = await client.listBuildActions(runId, { limit: 200 }).all();
+    } catch (error) {
+      if (!(error instanceof NetworkError || error instanceof TimeoutError)) throw error;
+      // The run goes on without us: keep trying until the timeout, or the reconnect bound.
+      const now = Date.now();
+      if (lostSince === null) {
+        lostSince = now;
+        config.stream.write(`lost the server (${error.message}); reconnecting…\n`);
+        drawn = 0;
+      }
+      const bound =
+        config.timeoutMs === null
+          ? lostSince + (config.reconnectMs ?? 600_000)
+          : began + config.timeoutMs;
+      if (now + pause > bound) throw error;
+      await new Promise((resolve) => setTimeout(resolve, pause));
+      pause = Math.min(pause * 2, 10_000);
+      continue;
+    }
+    if (lostSince !== null) {
+      config.stream.write('reconnected\n');
+      lostSince = null;
+      pause = 1000;
+      lastChange = '';
+    }
     const done = run.attributes?.executionProgress === 'COMPLETE';
 
     if (tty) {

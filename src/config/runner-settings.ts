@@ -5,7 +5,7 @@
  * for a machine that must not hold database credentials.
  */
 import { resolve } from 'node:path';
-import { readSpecs, SettingsError, type SettingSpec } from './settings.ts';
+import { readSpecs, requireExistingStore, SettingsError, type SettingSpec } from './settings.ts';
 
 export interface RunnerSettings {
   dataDir: string;
@@ -34,7 +34,7 @@ export const runnerSettingSpecs: readonly SettingSpec<keyof RunnerSettings>[] = 
     key: 'database',
     flag: 'database',
     env: 'STRATUS_DATABASE_URL',
-    kind: 'string',
+    kind: 'database',
     default: () => null,
     help: 'claim runs from this store: SQLite file path or postgres:// URL',
   },
@@ -127,6 +127,7 @@ export function loadRunnerSettings(
         '(claim over HTTP with --token)',
     );
   }
+  if (settings.database !== null) requireExistingStore(settings.database);
   if (settings.serverUrl !== null) {
     if (!/^https?:\/\/[^/]+/.test(settings.serverUrl)) {
       throw new SettingsError(`--server must be an http(s) URL; got '${settings.serverUrl}'`);
@@ -136,7 +137,9 @@ export function loadRunnerSettings(
         '--server needs --token (make one with `stratus runners create-token`)',
       );
     }
-    settings.serverUrl = settings.serverUrl.replace(/\/+$/, '');
+    // The server prints its API as <origin>/v1 and people copy that: the
+    // runner protocol lives beside it, so a trailing /v1 is dropped.
+    settings.serverUrl = settings.serverUrl.replace(/\/+$/, '').replace(/\/v1$/, '');
   }
   settings.dataDir = resolve(settings.dataDir);
   return Object.freeze(settings);

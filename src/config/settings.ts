@@ -3,6 +3,7 @@
  * default and its help text. Settings are read once at start, checked one by
  * one with an error that names the setting, and frozen.
  */
+import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { isPostgresUrl, redactUrl } from '../store/open-database.ts';
 import { checkPostgresUrl } from '../store/dialect/postgres/open-postgres.ts';
@@ -130,6 +131,19 @@ export const settingSpecs: readonly SettingSpec[] = [
   },
 ];
 
+/**
+ * Refuses a SQLite store that does not exist yet, for commands that use the
+ * server's store and must not start a new empty one beside it (a runner
+ * would wait forever on a queue nobody fills).
+ */
+export function requireExistingStore(location: string): void {
+  if (isPostgresUrl(location) || location === ':memory:' || existsSync(location)) return;
+  throw new SettingsError(
+    `--database/STRATUS_DATABASE_URL: no Stratus store at ${location}; start ` +
+      '`stratus serve` with the same --database first',
+  );
+}
+
 export class SettingsError extends Error {
   constructor(message: string) {
     super(message);
@@ -165,7 +179,8 @@ function convert(spec: SettingSpec<string>, raw: string, origin: string): unknow
       if (isPostgresUrl(raw)) {
         const problem = checkPostgresUrl(raw);
         if (problem) throw new SettingsError(`${origin} ${problem}; got '${redactUrl(raw)}'`);
-      } else if (/^[a-z][a-z0-9+.-]*:\/\//i.test(raw)) {
+      } else if (raw.includes('://')) {
+        // mysql://…, sqlite://… or a typo: a path with :// is never meant as a file.
         throw fail('a SQLite file path or a postgres:// URL (no other database is supported)');
       }
       return raw;

@@ -5,6 +5,7 @@
  * action runs; artifacts are uploaded, then removed here.
  */
 import { createReadStream } from 'node:fs';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { rm, stat } from 'node:fs/promises';
 import type { IssueCounts, IssueRecord, TestResultRecord } from '../model/records.ts';
 import type { ArtifactFile, ClaimedRun, RunBackend } from '../engine/runner/run-backend.ts';
@@ -19,6 +20,11 @@ export interface HttpRunBackendConfig {
   token: string;
   runnerId: string;
   onLogError: (err: unknown) => void;
+  /**
+   * How long a report made while performing a run keeps retrying an
+   * unreachable server; past the lease the server ends the run anyway.
+   */
+  retryMs?: number;
 }
 
 export class RunnerProtocolError extends Error {
@@ -29,6 +35,27 @@ export class RunnerProtocolError extends Error {
     this.name = 'RunnerProtocolError';
     this.status = status;
   }
+
+  /** A revoked or unknown token: retrying cannot help, the runner must stop. */
+  get fatal(): boolean {
+    return this.status === 401;
+  }
+}
+
+/** The server could not be reached at all: refused, unknown host, reset, timed out. */
+export class ServerUnreachable extends Error {
+  constructor(serverUrl: string, cause: unknown) {
+    super(`cannot reach the Stratus server at ${serverUrl}: ${describeCause(cause)}`, { cause });
+    this.name = 'ServerUnreachable';
+  }
+}
+
+function describeCause(error: unknown): string {
+  // fetch wraps the socket's error: "fetch failed" says nothing, its cause does.
+  const inner = (error as { cause?: unknown })?.cause ?? error;
+  const code = (inner as { code?: string })?.code;
+  const message = inner instanceof Error ? inner.message : String(inner);
+  return code && !message.includes(code) ? `${code} (${message})` : message;
 }
 
 export class HttpRunBackend implements RunBackend {
@@ -162,13 +189,31 @@ export class HttpRunBackend implements RunBackend {
     };
   }
 
+  /**
+   * Posts once for hello and claim (their callers retry with backoff), and
+   * for reports about a run retries an unreachable server with growing
+   * pauses for up to retryMs, so a server restart does not lose the run.
+   */
   async #post(path: string, body: unknown): Promise<unknown> {
-    const response = await fetch(`${this.#config.serverUrl}${path}`, {
-      method: 'POST',
-      headers: { ...this.#headers(), 'content-type': 'application/json' },
-      body: JSON.stringify(body),
-    });
-    return readAnswer(response);
+    const retries = path.startsWith('/runner/v1/runs/');
+    const deadline = Date.now() + (this.#config.retryMs ?? 0);
+    for (let pause = 250; ; pause = Math.min(pause * 2, 5000)) {
+      let response: Response;
+      try {
+        response = await fetch(`${this.#config.serverUrl}${path}`, {
+          method: 'POST',
+          headers: { ...this.#headers(), 'content-type': 'application/json' },
+          body: JSON.stringify(body),
+        });
+      } catch (error) {
+        if (!retries || Date.now() + pause > deadline) {
+          throw new ServerUnreachable(this.#config.serverUrl, error);
+        }
+        await sleep(pause);
+        continue;
+      }
+      return readAnswer(response);
+    }
   }
 }
 

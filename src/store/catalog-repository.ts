@@ -74,8 +74,21 @@ export class CatalogRepository {
       next_build_number: 1,
       ...fields,
     };
-    await this.#db.insertInto('products').values(row).execute();
-    return row;
+    // Two servers (or two starts) may apply the same products file at once:
+    // the loser of the insert takes the row the winner wrote.
+    const inserted = await this.#db
+      .insertInto('products')
+      .values(row)
+      .onConflict((oc) => oc.column('name').doNothing())
+      .executeTakeFirst();
+    if (Number(inserted.numInsertedOrUpdatedRows ?? 0n) > 0) return row;
+    const winner = await this.#db
+      .selectFrom('products')
+      .selectAll()
+      .where('name', '=', input.name)
+      .executeTakeFirstOrThrow();
+    await this.#db.updateTable('products').set(fields).where('id', '=', winner.id).execute();
+    return { ...winner, ...fields };
   }
 
   productByAppId(appId: string): Promise<ProductRow | undefined> {
@@ -128,8 +141,20 @@ export class CatalogRepository {
       return { ...existing, ...input };
     }
     const row: RepositoryRow = { id: randomUUID(), last_accessed_date: null, ...input };
-    await this.#db.insertInto('repositories').values(row).execute();
-    return row;
+    const inserted = await this.#db
+      .insertInto('repositories')
+      .values(row)
+      .onConflict((oc) => oc.column('url').doNothing())
+      .executeTakeFirst();
+    if (Number(inserted.numInsertedOrUpdatedRows ?? 0n) > 0) return row;
+    // Someone else recorded the same URL between our read and our insert.
+    const winner = await this.#db
+      .selectFrom('repositories')
+      .selectAll()
+      .where('url', '=', input.url)
+      .executeTakeFirstOrThrow();
+    await this.#db.updateTable('repositories').set(input).where('id', '=', winner.id).execute();
+    return { ...winner, ...input };
   }
 
   async linkRepository(productId: string, repositoryId: string, kind: 'PRIMARY' | 'ADDITIONAL') {
@@ -244,6 +269,9 @@ export class CatalogRepository {
               commit_sha: ref.commitSha,
               updated_at: now,
             })
+            // Concurrent starts read the same known references; whichever
+            // inserts first wins and the other's row is the same reference.
+            .onConflict((oc) => oc.columns(['repository_id', 'canonical_name']).doNothing())
             .execute();
         } else if (row.commit_sha !== ref.commitSha || row.is_deleted) {
           await tx
@@ -345,6 +373,8 @@ export class CatalogRepository {
     await this.#db
       .insertInto('workflows')
       .values({ id: randomUUID(), created_at: now, run_count: 0, ...fields })
+      // Another server applying the same file at the same moment wrote this very entry.
+      .onConflict((oc) => oc.doNothing())
       .execute();
   }
 

@@ -2,7 +2,7 @@
 import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -66,5 +66,34 @@ describe('the --database setting', () => {
         'postgres://root@127.0.0.1:1/x: connection refused. ' +
         'Check that the server runs and the URL is right.\n',
     );
+  });
+
+  test('a runner and `runners` refuse a store file that does not exist, creating nothing', () => {
+    const missing = join(dir, 'nonexist', 'stratus.db');
+    const runs = [
+      ['runner', '--database', missing, '--data', dir],
+      ['runners', 'create-token', '--database', missing],
+      ['runners', 'list', '--database', missing],
+    ];
+    for (const args of runs) {
+      const r = spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8', timeout: 60_000 });
+      assert.equal(r.status, 2, r.stderr);
+      assert.equal(
+        r.stderr,
+        `stratus: --database/STRATUS_DATABASE_URL: no Stratus store at ${missing}; ` +
+          'start `stratus serve` with the same --database first\n',
+      );
+    }
+    assert.equal(existsSync(join(dir, 'nonexist')), false);
+  });
+
+  test('a runner refuses a URL of another database, naming the flag', () => {
+    const r = spawnSync(
+      process.execPath,
+      [bin, 'runner', '--database', 'mysql://x/y', '--data', dir],
+      { encoding: 'utf8', timeout: 60_000 },
+    );
+    assert.equal(r.status, 2, r.stderr);
+    assert.match(r.stderr, /^stratus: --database must be a SQLite file path or a postgres:\/\//);
   });
 });

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { Store } from '../../src/store/store.ts';
 import { discover, startBody, startHarness, waitForRun, type Harness } from '../support/harness.ts';
 import { isAlive, spawnRunner, until, type RunnerChild } from './runner-fixture.ts';
+import { harnessEnv, runCli } from '../support/run-cli.ts';
 
 // `stratus runner` processes on the server's SQLite store, one of them killed with SIGKILL.
 describe('a runner process killed with SIGKILL', () => {
@@ -90,6 +91,10 @@ describe('a runner process killed with SIGKILL', () => {
     assert.equal(issues.length, 1);
     assert.match(issues[0].attributes.message, /runner performing this action stopped responding/);
     assert.equal(ended.attributes.issueCounts.errors, 1);
+    // Its action never bundled a log: `builds logs` says so plainly, not "yet".
+    const logs = await runCli(['builds', 'logs', run.id], harnessEnv(h));
+    assert.equal(logs.code, 0, logs.stderr);
+    assert.match(logs.stdout + logs.stderr, /is complete and has no log bundles/);
   });
 
   test('over HTTP, mid-action: the server reaps the lapsed lease the same way', async () => {

@@ -243,6 +243,79 @@ describe(`store queries on ${testDialect}`, () => {
     assert.equal(back!.commit_sha, 'beef');
   });
 
+  test('concurrent reference syncs and repository records of one URL all succeed', async () => {
+    const other: Store = testDialect === 'sqlite' ? store : await Store.open(database.location);
+    try {
+      const input = {
+        url: '/srv/raced.git',
+        owner_name: null,
+        repository_name: 'raced',
+        http_clone_url: null,
+        ssh_clone_url: null,
+        default_branch: 'main',
+      };
+      const repos = await Promise.all(
+        Array.from({ length: 8 }, (_, i) =>
+          (i % 2 ? other : store).catalog.upsertRepository(input),
+        ),
+      );
+      assert.equal(new Set(repos.map((r) => r.id)).size, 1);
+      const refs = [
+        { canonicalName: 'refs/heads/main', commitSha: 'aa' },
+        { canonicalName: 'refs/tags/v1', commitSha: 'bb' },
+      ];
+      await Promise.all(
+        Array.from({ length: 12 }, (_, i) =>
+          (i % 2 ? other : store).catalog.syncReferences(repos[0]!.id, refs),
+        ),
+      );
+      const page = await store.catalog.listReferences(repos[0]!.id, { limit: 10, after: null });
+      assert.deepEqual(
+        page.rows.map((r) => [r.canonical_name, r.commit_sha, r.is_deleted]),
+        [
+          ['refs/heads/main', 'aa', 0],
+          ['refs/tags/v1', 'bb', 0],
+        ],
+      );
+      const product = { name: 'Raced', productType: 'APP', bundleId: null, appId: null };
+      const products = await Promise.all(
+        Array.from({ length: 8 }, (_, i) =>
+          (i % 2 ? other : store).catalog.applyFileProduct({ ...product, teamId: 'T' }, 'd'),
+        ),
+      );
+      assert.equal(new Set(products.map((p) => p!.id)).size, 1);
+      const workflow = {
+        product_id: products[0]!.id,
+        is_locked_for_editing: 0,
+        xcode_version_id: null,
+        macos_version_id: null,
+        repository_id: repos[0]!.id,
+        name: 'Raced CI',
+        description: '',
+        is_enabled: 1,
+        clean: 0,
+        container_file_path: null,
+        start_conditions: '{}',
+        actions: '[]',
+      };
+      await Promise.all(
+        Array.from({ length: 8 }, (_, i) =>
+          (i % 2 ? other : store).catalog.applyFileWorkflow(workflow, 'w'),
+        ),
+      );
+      const applied = await store.catalog.listWorkflows(products[0]!.id, {
+        limit: 10,
+        after: null,
+      });
+      assert.deepEqual(
+        applied.rows.map((w) => w.name),
+        ['Raced CI'],
+      );
+    } finally {
+      if (other !== store) await other.close();
+    }
+  });
+
   test('names match exactly, case included', async () => {
     assert.equal(
       await store.catalog.referenceByName(fixture.repository.id, 'refs/heads/FEATURE'),

@@ -51,7 +51,16 @@ export async function buildsLogs(args: string[]): Promise<number> {
   }
   const bundles = await artifactsOf(client, actions, ['LOG_BUNDLE']);
   if (bundles.length === 0) {
-    out.note('no log bundles (yet): actions get theirs when they finish');
+    if (run.attributes?.executionProgress === 'COMPLETE') {
+      // An action bundles its log as it ends; one ended from outside (its runner stopped
+      // or was lost) has none.
+      out.note(
+        `run ${run.attributes?.number ?? run.id} is complete and has no log bundles ` +
+          '(its actions ended before they bundled their logs, e.g. their runner stopped)',
+      );
+    } else {
+      out.note('no log bundles yet: actions get theirs when they finish');
+    }
     return 0;
   }
   for (const { action, artifact } of bundles) {

@@ -1,5 +1,6 @@
 import type { RecordTally } from './record-tally.ts';
 import type { ActionOutcome, ActionSink } from './types.ts';
+import { RunnerShutdown } from './runner-shutdown.ts';
 import { TimeLimitExceeded } from './time-limit.ts';
 
 export interface FailureOptions {
@@ -63,12 +64,15 @@ export class ActionVerdict {
 
   /**
    * The action's signal fired. With a TimeLimitExceeded reason the action
-   * ran too long and ends ERRORED; otherwise it was canceled.
+   * ran too long, with a RunnerShutdown its machine stopped: both end
+   * ERRORED. Otherwise someone canceled it.
    */
   cancel(reason?: unknown): void {
     if (this.#canceled) return;
     this.#canceled = true;
-    if (reason instanceof TimeLimitExceeded) this.#timeLimit = reason.message;
+    if (reason instanceof TimeLimitExceeded || reason instanceof RunnerShutdown) {
+      this.#timeLimit = reason.message;
+    }
     this.#raise(this.#timeLimit ?? CANCELED, null);
   }
 

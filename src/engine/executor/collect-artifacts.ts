@@ -71,7 +71,12 @@ function candidatesFor(actionType: ActionPlan['action']['actionType'], paths: Ac
 }
 
 function safeFileName(name: string): string {
-  return name.replace(/[/\\:\x00-\x1f]+/g, '-').replace(/\s+/g, ' ').trim() || 'artifact';
+  return (
+    name
+      .replace(/[/\\:\x00-\x1f]+/g, '-')
+      .replace(/\s+/g, ' ')
+      .trim() || 'artifact'
+  );
 }
 
 async function isDirectory(path: string): Promise<boolean> {

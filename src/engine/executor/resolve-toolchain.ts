@@ -18,8 +18,7 @@ export interface ToolInvocation {
 }
 
 export type ToolchainResult =
-  | { ok: true; invocations: ToolInvocation[] }
-  | { ok: false; reason: string };
+  { ok: true; invocations: ToolInvocation[] } | { ok: false; reason: string };
 
 export const XCODEBUILD_MISSING =
   'xcodebuild is not installed on this runner; ' +

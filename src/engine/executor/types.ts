@@ -9,12 +9,7 @@ import type { IssueRecord, TestResultRecord } from '../../model/records.ts';
 import type { WorkflowAction } from '../../model/workflow.ts';
 
 export type StartCondition =
-  | 'manual'
-  | 'manual_rebuild'
-  | 'push'
-  | 'pr_open'
-  | 'pr_update'
-  | 'schedule';
+  'manual' | 'manual_rebuild' | 'push' | 'pr_open' | 'pr_update' | 'schedule';
 
 export interface GitRefPlan {
   kind: 'BRANCH' | 'TAG';
@@ -63,12 +58,7 @@ export interface ActionPlan {
 }
 
 export type ActionStep =
-  | 'clone'
-  | 'post_clone'
-  | 'pre_xcodebuild'
-  | 'xcodebuild'
-  | 'post_xcodebuild'
-  | 'reports';
+  'clone' | 'post_clone' | 'pre_xcodebuild' | 'xcodebuild' | 'post_xcodebuild' | 'reports';
 
 export interface ActionSink {
   /** One line of output, without its line ending, from the given step. */

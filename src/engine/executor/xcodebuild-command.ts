@@ -17,11 +17,7 @@ import type {
 
 /** The values Xcode Cloud puts in CI_XCODEBUILD_ACTION. */
 export type XcodebuildAction =
-  | 'analyze'
-  | 'archive'
-  | 'build'
-  | 'build-for-testing'
-  | 'test-without-building';
+  'analyze' | 'archive' | 'build' | 'build-for-testing' | 'test-without-building';
 
 export interface XcodebuildInvocation {
   xcodebuildAction: XcodebuildAction;

@@ -12,6 +12,7 @@ import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import type { Logger } from 'pino';
+import { RunnerShutdown } from '../executor/runner-shutdown.ts';
 import { performRun, type PerformRunDeps } from './perform-run.ts';
 import type { ClaimedRun } from './run-backend.ts';
 import { detectOffer, type RunnerOffer } from './runner-offer.ts';
@@ -25,6 +26,11 @@ export interface RunnerConfig {
   mode: RunnerOffer['mode'];
   /** Shown in the runner list; the host name by default. Runners report as `<mode>-<name>`. */
   name?: string;
+  /**
+   * Called once when the backend fails in a way retrying cannot mend (an
+   * error with `fatal: true`, e.g. a revoked token); the slots stop claiming.
+   */
+  onFatal?: (error: Error) => void;
 }
 
 /** A lease owner for a new runner process: readable, and never the same twice. */
@@ -85,28 +91,57 @@ export class Runner {
     this.#wake?.();
   }
 
-  /** Stops claiming, cancels what runs, and waits for the slots to finish. */
+  /**
+   * Stops claiming, ends what runs and waits for the slots to finish. A
+   * running action ends ERRORED, not CANCELED: nobody canceled it, and a
+   * started run cannot go back to the queue.
+   */
   async stop(): Promise<void> {
     this.#stopping = true;
     this.notify();
-    for (const controller of this.#active.values()) controller.abort();
+    this.#log.info(
+      { running: [...this.#active.keys()] },
+      this.#active.size > 0
+        ? 'runner shutting down; running builds end ERRORED'
+        : 'runner shutting down',
+    );
+    for (const controller of this.#active.values()) controller.abort(new RunnerShutdown());
     await Promise.all(this.#loops);
     await this.#deps.backend.close();
   }
 
   async #loop(): Promise<void> {
+    // Pauses grow while claims fail (a server down), up to 30 s, and reset on success.
+    let failures = 0;
     while (!this.#stopping) {
       try {
         const began = performance.now();
         const claimed = await this.#deps.backend.claim(this.#offer!);
+        if (claimed && this.#stopping) {
+          // Not started yet: its lease lapses and the reaper puts it back in the queue.
+          this.#log.info({ buildRunId: claimed.run.id }, 'shutting down; claimed run left queued');
+          break;
+        }
         if (claimed) {
           const claimMs = Math.round((performance.now() - began) * 100) / 100;
           this.#log.debug({ buildRunId: claimed.run.id, claimMs }, 'run claimed');
           await this.#perform(claimed);
+          failures = 0;
           continue;
         }
+        failures = 0;
       } catch (err) {
-        this.#log.error({ err }, 'runner loop failed; retrying');
+        if ((err as { fatal?: boolean }).fatal === true) {
+          this.#log.fatal({ err }, 'runner cannot go on; stopping');
+          this.#stopping = true;
+          this.#config.onFatal?.(err as Error);
+          break;
+        }
+        failures++;
+        const retryMs = this.#backoff(failures);
+        this.#log.error({ err, retryMs }, `claiming failed; retrying in ${retryMs} ms`);
+        await this.#idle(retryMs);
+        continue;
       }
       await this.#idle();
     }
@@ -117,9 +152,13 @@ export class Runner {
     await this.#deps.backend.report(this.#offer!);
   }
 
-  #idle(): Promise<void> {
+  #backoff(failures: number): number {
+    return Math.min(30_000, this.#config.pollMs * 2 ** Math.min(failures - 1, 10));
+  }
+
+  #idle(ms = this.#config.pollMs): Promise<void> {
     return new Promise((resolve) => {
-      const timer = setTimeout(done, this.#config.pollMs);
+      const timer = setTimeout(done, ms);
       const previous = this.#wake;
       function done() {
         clearTimeout(timer);
