@@ -91,9 +91,7 @@ export function buildServer(base: ApiContext, config: ServerConfig): FastifyInst
       return reply
         .code(406)
         .header('content-type', 'text/plain')
-        .send(
-          'Not Acceptable: this API answers only application/json; send Accept: application/json.\n',
-        );
+        .send('Not Acceptable: this API answers only application/json; send that Accept.\n');
     }
     const { path, search } = splitUrl(request.url);
     const principal = await verifyRequestToken(

@@ -5,7 +5,13 @@
  * for a machine that must not hold database credentials.
  */
 import { resolve } from 'node:path';
-import { readSpecs, requireExistingStore, SettingsError, type SettingSpec } from './settings.ts';
+import {
+  readSpecs,
+  requireExistingStore,
+  settingSpecs,
+  SettingsError,
+  type SettingSpec,
+} from './settings.ts';
 
 export interface RunnerSettings {
   dataDir: string;
@@ -86,31 +92,17 @@ export const runnerSettingSpecs: readonly SettingSpec<keyof RunnerSettings>[] = 
     default: () => 30,
     help: 'how long a run stays held without a heartbeat (with --database)',
   },
-  {
-    key: 'actionTimeoutMinutes',
-    flag: 'action-timeout',
-    env: 'STRATUS_ACTION_TIMEOUT',
-    kind: 'positive',
-    default: () => 120,
-    help: 'minutes an action may run before it is stopped (ERRORED)',
-  },
-  {
-    key: 'logLevel',
-    flag: 'log-level',
-    env: 'STRATUS_LOG_LEVEL',
-    kind: 'level',
-    default: () => 'info',
-    help: 'fatal, error, warn, info, debug, trace or silent',
-  },
-  {
-    key: 'keepWorkspaces',
-    flag: 'keep-workspaces',
-    env: 'STRATUS_KEEP_WORKSPACES',
-    kind: 'boolean',
-    default: () => false,
-    help: "keep each run's workspace for debugging",
-  },
+  ...sharedSpecs('actionTimeoutMinutes', 'logLevel', 'keepWorkspaces'),
 ];
+
+/** Settings a runner shares with the server, taken from the server's table, not repeated. */
+function sharedSpecs(...keys: (keyof RunnerSettings)[]): SettingSpec<keyof RunnerSettings>[] {
+  return keys.map((key) => {
+    const spec = settingSpecs.find((s) => s.key === key);
+    if (!spec) throw new Error(`the server has no setting '${key}'`);
+    return spec as unknown as SettingSpec<keyof RunnerSettings>;
+  });
+}
 
 export function loadRunnerSettings(
   flags: Record<string, string | boolean | undefined>,

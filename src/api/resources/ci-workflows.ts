@@ -13,7 +13,8 @@ export const conditionNames = [
   'manualPullRequestStartCondition',
 ] as const;
 
-/* A stored condition holds what was written; a response shows every member the contract declares. */
+/* A stored condition holds what was written; a response shows every member the contract
+   declares. */
 const conditionSchemas = new Map(
   conditionNames.map((name) => [name, attributeSchema('CiWorkflow', name)] as const),
 );
