@@ -66,17 +66,22 @@ describe('a runner process killed with SIGKILL', () => {
     rmSync(scratch, { recursive: true, force: true });
   });
 
+  /** Starts the workflow whose step sleeps, on main, and returns the run. */
+  async function startSlowRun() {
+    const slow = await discover(h.api, 'Slow');
+    const started = await h.api.request(
+      'POST',
+      '/v1/ciBuildRuns',
+      startBody(slow.workflow.id, slow.ref('refs/heads/main').id),
+    );
+    assert.equal(started.status, 201, JSON.stringify(started.json));
+    return started.json.data;
+  }
+
   test('mid-action: the lease lapses and the run ends ERRORED, saying the runner stopped', async () => {
     const runner = await spawnRunner(runnerArgs());
     runners.push(runner);
-    const slow = await discover(h.api, 'Slow');
-    const run = (
-      await h.api.request(
-        'POST',
-        '/v1/ciBuildRuns',
-        startBody(slow.workflow.id, slow.ref('refs/heads/main').id),
-      )
-    ).json.data;
+    const run = await startSlowRun();
 
     await until('the step to start', () => (stepPids().length === 1 ? true : undefined));
     runner.child.kill('SIGKILL');
@@ -108,14 +113,7 @@ describe('a runner process killed with SIGKILL', () => {
       scratch,
     ]);
     runners.push(remote);
-    const slow = await discover(h.api, 'Slow');
-    const run = (
-      await h.api.request(
-        'POST',
-        '/v1/ciBuildRuns',
-        startBody(slow.workflow.id, slow.ref('refs/heads/main').id),
-      )
-    ).json.data;
+    const run = await startSlowRun();
     await until('the step to start', () => (stepPids().length === 2 ? true : undefined));
     remote.child.kill('SIGKILL');
 
