@@ -2,15 +2,19 @@
  * API benchmark: a real Stratus on SQLite holding a million build runs, real
  * ES256 tokens, and autocannon in a child process.
  *
- *   npm run bench                       # 1,000,000 runs, 10 s per scenario
- *   npm run bench -- --runs 100000 --seconds 5 --connections 10
+ *   npm run bench                       # 1,000,000 runs, 3 rounds of 10 s per scenario
+ *   npm run bench -- --runs 100000 --seconds 5 --rounds 5 --connections 10
  *
- * Scenarios, each against the same server in the same run:
+ * Scenarios, against two servers on the same database in the same process: one as
+ * `stratus serve` starts by default, one with its response cache off (every request
+ * reads the database and builds its document).
  *   (a) GET /v1/ciBuildRuns/{id}?include=workflow,product, against a bare Fastify route
- *       in the same process sending a fixed document of the same bytes;
+ *       in the same process sending a fixed document of the same bytes; on both servers;
  *   (b) a page of 200 runs of /v1/ciWorkflows/{id}/buildRuns?sort=-number, first page
- *       against a cursor at the millionth row.
- * Only ratios within one run mean anything: the machine's cores are shared.
+ *       against a cursor at the millionth row, on the server without the cache.
+ * Only ratios within one run mean anything: the machine's cores are shared, and two
+ * runs of one scenario a minute apart differ by a third. So the scenarios take turns,
+ * round after round, and each ratio is the median of its per-round ratios.
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir, cpus, totalmem } from 'node:os';
@@ -34,14 +38,19 @@ const { values: args } = parseArgs({
     runs: { type: 'string', default: '1000000' },
     seconds: { type: 'string', default: '10' },
     connections: { type: 'string', default: '10' },
-    // For profiling one scenario: bare, run, page, deep (comma-separated).
-    only: { type: 'string', default: 'bare,run,page,deep' },
+    // For profiling one scenario: bare, run, uncached, page, deep (comma-separated).
+    only: { type: 'string', default: 'bare,run,uncached,page,deep' },
+    rounds: { type: 'string', default: '3' },
+    // A fixed overall rate (requests per second) instead of as fast as the server answers.
+    rate: { type: 'string', default: '0' },
   },
 });
 const RUNS = Number(args.runs);
 const SECONDS = Number(args.seconds);
 const CONNECTIONS = Number(args.connections);
 const ONLY = new Set(args.only.split(','));
+const RATE = Number(args.rate);
+const ROUNDS = Number(args.rounds);
 
 interface Load {
   requests: number;
@@ -64,7 +73,14 @@ function say(line: string): void {
 }
 
 function runLoad(url: string, headers: Record<string, string>): Promise<Load> {
-  const options = { url, headers, connections: CONNECTIONS, duration: SECONDS, pipelining: 1 };
+  const options = {
+    url,
+    headers,
+    connections: CONNECTIONS,
+    duration: SECONDS,
+    pipelining: 1,
+    ...(RATE > 0 ? { overallRate: RATE } : {}),
+  };
   const script = new URL('./load.mjs', import.meta.url).pathname;
   return new Promise((resolve, reject) => {
     execFile(process.execPath, [script, JSON.stringify(options)], (error, stdout, stderr) => {
@@ -166,6 +182,8 @@ async function bench(dir: string): Promise<void> {
   say(`page plan: ${plan.map((p) => p.detail).join(' | ')}`);
 
   const stratus = await startStratus(settings, { logger: pino({ level: 'silent' }) });
+  const uncachedSettings = loadSettings({ ...flags, 'response-cache-mib': '0' }, {});
+  const uncached = await startStratus(uncachedSettings, { logger: pino({ level: 'silent' }) });
   const privateKeyPem = readFileSync(key.privateKeyPath, 'utf8');
   const token = await signToken({ ...key, privateKeyPem, lifetimeSeconds: 1200 });
   const headers = { authorization: `Bearer ${token}` };
@@ -187,47 +205,77 @@ async function bench(dir: string): Promise<void> {
     [deep.number, deep.id],
     'GET /v1/ciWorkflows/{id}/buildRuns -number',
   )}`;
-  const deepPage = await (await fetch(`${stratus.url}${deepPath}`, { headers })).json();
+  const deepPage = await (await fetch(`${uncached.url}${deepPath}`, { headers })).json();
   if (deepPage.data.length !== 200) throw new Error(`the deep page has ${deepPage.data.length}`);
 
   const scenarios: [string, string, string, Record<string, string>][] = [
     ['bare', 'bare Fastify, same bytes', `${bareUrl}/bare`, {}],
     ['run', 'GET run ?include=workflow,product', `${stratus.url}${runPath}`, headers],
-    ['page', 'runs page 1 (200, -number)', `${stratus.url}${pagePath}`, headers],
-    ['deep', `runs page at row ${RUNS - 200}`, `${stratus.url}${deepPath}`, headers],
+    ['uncached', 'the same, response cache off', `${uncached.url}${runPath}`, headers],
+    ['page', 'runs page 1 (200, -number), cache off', `${uncached.url}${pagePath}`, headers],
+    ['deep', `runs page at row ${RUNS - 200}, cache off`, `${uncached.url}${deepPath}`, headers],
   ];
-  const results = new Map<string, Measured>();
+  const rounds: Map<string, Measured>[] = [];
   try {
-    for (const [key, name, url, h] of scenarios) {
-      if (ONLY.has(key)) results.set(key, await measure(name, url, h));
+    for (let round = 1; round <= ROUNDS; round++) {
+      const results = new Map<string, Measured>();
+      for (const [key, name, url, h] of scenarios) {
+        if (!ONLY.has(key)) continue;
+        const m = await measure(name, url, h);
+        results.set(key, m);
+        say(`round ${round}: ${name}: ${Math.round(m.requests)} req/s`);
+      }
+      rounds.push(results);
     }
   } finally {
     await bare.close();
     await stratus.close();
+    await uncached.close();
   }
 
   say('');
   say(
-    `${RUNS} runs, ${SECONDS} s per scenario, ${CONNECTIONS} connections, ` +
+    `${RUNS} runs, ${ROUNDS} rounds of ${SECONDS} s per scenario, ${CONNECTIONS} connections, ` +
       `${cpus().length} cores, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}; ` +
       `document ${body.length} bytes`,
   );
-  say('| scenario | req/s | p50 ms | p99 ms | server CPU s | load generator CPU s | RSS MiB |');
-  say('|---|---|---|---|---|---|---|');
-  for (const r of results.values()) {
+  say("Each row is the scenario's median round; RSS is the highest seen in any round.");
+  say(
+    '| scenario | req/s | p50 ms | p99 ms | server CPU s | server CPU µs/request | ' +
+      'load generator CPU s | RSS MiB |',
+  );
+  say('|---|---|---|---|---|---|---|---|');
+  for (const [key] of scenarios) {
+    const all = rounds.map((r) => r.get(key)).filter((m): m is Measured => m !== undefined);
+    if (all.length === 0) continue;
+    const r = median(all, (m) => m.requests);
+    const rss = Math.max(...all.map((m) => m.rssMiB));
+    const perRequest = (r.serverCpuSeconds * 1e6) / Math.max(r.total, 1);
     say(
       `| ${r.name} | ${Math.round(r.requests)} | ${r.p50} | ${r.p99} | ` +
-        `${r.serverCpuSeconds.toFixed(1)} | ${r.cpuSeconds.toFixed(1)} | ${r.rssMiB} |`,
+        `${r.serverCpuSeconds.toFixed(1)} | ${perRequest.toFixed(0)} | ` +
+        `${r.cpuSeconds.toFixed(1)} | ${rss} |`,
     );
   }
-  const ratio = (a: string, b: string) => {
-    const x = results.get(a);
-    const y = results.get(b);
-    return x && y ? (x.requests / y.requests).toFixed(2) : '-';
+  const ratio = (a: string, b: string): string => {
+    const per = rounds
+      .map((r) => [r.get(a), r.get(b)] as const)
+      .filter(([x, y]) => x && y)
+      .map(([x, y]) => x!.requests / y!.requests);
+    if (per.length === 0) return '-';
+    const list = per.map((v) => v.toFixed(2)).join(', ');
+    return `${median(per, (v) => v).toFixed(2)} (rounds: ${list})`;
   };
   say('');
   say(`(a) run / bare: ${ratio('run', 'bare')}`);
+  say(`    run with the response cache off / bare: ${ratio('uncached', 'bare')}`);
   say(`(b) deep page / first page: ${ratio('deep', 'page')}`);
+}
+
+/** The middle element by `value` (the lower middle for an even count). */
+function median<T>(items: readonly T[], value: (item: T) => number): T {
+  const sorted = [...items].sort((a, b) => value(a) - value(b));
+  return sorted[Math.floor((sorted.length - 1) / 2)]!;
 }
 
 await main();

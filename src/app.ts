@@ -91,7 +91,11 @@ export async function startStratus(
     },
     principal: null,
   };
-  const app = buildServer(context, { logger, rateLimitPerHour: settings.rateLimitPerHour });
+  const app = buildServer(context, {
+    logger,
+    rateLimitPerHour: settings.rateLimitPerHour,
+    responseCacheBytes: settings.responseCacheMiB * 2 ** 20,
+  });
   await app.register(async (scope) =>
     runnerRoutes(scope, {
       store,

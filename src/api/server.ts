@@ -23,7 +23,8 @@ import {
   notFound,
   serviceUnavailable,
 } from '../errors.ts';
-import { verifyRequestToken, type TokenPrincipal } from '../auth/verify-token.ts';
+import { verifyKnownToken, verifyRequestToken, type TokenPrincipal } from '../auth/verify-token.ts';
+import type { ScopedRequest } from '../auth/parse-token-scope.ts';
 import { checkRole } from '../auth/role-policy.ts';
 import type { ApiContext, ApiContextWithTypes } from './api-context.ts';
 import { operations, type Operation } from './jsonapi/contract.ts';
@@ -37,20 +38,22 @@ import {
   deleteWorkflow,
   updateWorkflow,
 } from './handlers/write-workflow.ts';
-import { readRequestBody } from './handlers/request-body.ts';
+import { readRequestBody, type RequestDocument } from './handlers/request-body.ts';
 import { RateLimiter } from './rate-limiter.ts';
+import { ResponseCache } from './response-cache.ts';
 import { isStoreUnavailable } from '../store/store-unavailable.ts';
 
 export interface ServerConfig {
   logger: Logger;
   rateLimitPerHour: number;
   bodyLimitBytes?: number;
+  /** Bytes of GET responses kept until the database changes; 0 keeps none. */
+  responseCacheBytes?: number;
 }
 
 declare module 'fastify' {
   interface FastifyRequest {
     principal: TokenPrincipal | null;
-    rateRemaining: number | null;
   }
 }
 
@@ -70,6 +73,7 @@ export function buildServer(base: ApiContext, config: ServerConfig): FastifyInst
     routerOptions: { maxParamLength: 500 },
   });
   const limiter = new RateLimiter(config.rateLimitPerHour);
+  const responses = new ResponseCache({ maxBytes: config.responseCacheBytes ?? 0 });
   const ctxFor = (request: FastifyRequest): ApiContextWithTypes => ({
     ...base,
     definitions,
@@ -77,42 +81,58 @@ export function buildServer(base: ApiContext, config: ServerConfig): FastifyInst
   });
 
   app.decorateRequest('principal', null);
-  app.decorateRequest('rateRemaining', null);
 
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit }, (_req, body, done) =>
     done(null, body),
   );
 
-  app.addHook('onRequest', async (request, reply) => {
-    if (!request.url.startsWith('/v1/') && request.url !== '/v1') return;
+  /*
+   * Authorization runs on every request, so it is written to allocate little: no closures
+   * or accessor literals per request (each costs far more than it looks under load), and
+   * a token seen before, with its key in memory, is checked without waiting.
+   */
+  const keyLookup = { lookup: base.store.keys };
+  const admit = (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    principal: TokenPrincipal,
+    done: (error?: Error) => void,
+  ): void => {
+    request.principal = principal;
+    const remaining = limiter.take(principal.keyId);
+    // Set here, so that every answer to a known key carries it, errors and 429 included.
+    reply.header(
+      'x-rate-limit',
+      `user-hour-lim:${limiter.limit};user-hour-rem:${Math.max(remaining, 0)};`,
+    );
+    done(remaining < 0 ? rateLimited() : undefined);
+  };
+
+  app.addHook('onRequest', (request, reply, done) => {
+    if (!request.url.startsWith('/v1/') && request.url !== '/v1') return done();
     if (!acceptsJson(request.headers.accept)) {
       // App Store Connect answers an Accept it cannot satisfy with a plain-text 406.
-      return reply
+      reply
         .code(406)
         .header('content-type', 'text/plain')
         .send('Not Acceptable: this API answers only application/json; send that Accept.\n');
+      return;
     }
     const { path, search } = splitUrl(request.url);
-    const principal = await verifyRequestToken(
-      request.headers.authorization,
-      { method: request.method, path, query: new URLSearchParams(search) },
-      { lookup: base.store.keys },
-    );
-    request.principal = principal;
-    const remaining = limiter.take(principal.keyId);
-    request.rateRemaining = Math.max(remaining, 0);
-    if (remaining < 0) throw rateLimited();
-  });
-
-  app.addHook('onSend', async (request, reply, payload) => {
-    if (request.principal) {
-      reply.header(
-        'x-rate-limit',
-        `user-hour-lim:${limiter.limit};user-hour-rem:${request.rateRemaining ?? 0};`,
-      );
+    const scope = new RequestScope(request.method, path, search);
+    const authorization = request.headers.authorization;
+    let known: TokenPrincipal | undefined;
+    try {
+      known = verifyKnownToken(authorization, scope, keyLookup);
+    } catch (error) {
+      return done(error as Error);
     }
-    return payload;
+    if (known) return admit(request, reply, known, done);
+    verifyRequestToken(authorization, scope, keyLookup).then(
+      (principal) => admit(request, reply, principal, done),
+      done,
+    );
   });
 
   app.setErrorHandler((error, request, reply) => {
@@ -135,7 +155,7 @@ export function buildServer(base: ApiContext, config: ServerConfig): FastifyInst
       app.route({
         method: op.method,
         url,
-        handler: async (request, reply) => handle(op, request, reply),
+        handler: (request, reply) => handle(op, request, reply),
       });
     }
     const allowed = ops.map((o) => o.method);
@@ -151,9 +171,13 @@ export function buildServer(base: ApiContext, config: ServerConfig): FastifyInst
     }
   }
 
-  async function handle(op: Operation, request: FastifyRequest, reply: FastifyReply) {
+  /** Answers synchronously when it can (a kept GET response); otherwise returns a promise. */
+  function handle(
+    op: Operation,
+    request: FastifyRequest,
+    reply: FastifyReply,
+  ): Promise<void> | void {
     if (request.principal) checkRole(request.principal.role, op);
-    const ctx = ctxFor(request);
     const { path, search } = splitUrl(request.url);
     const id = (request.params as { id?: string }).id;
     // No record has a NUL in its id, and PostgreSQL cannot even compare one.
@@ -165,10 +189,31 @@ export function buildServer(base: ApiContext, config: ServerConfig): FastifyInst
     const body = readRequestBody(op, request);
 
     if (op.method === 'GET') {
-      const doc = await readOperation(ctx, op, id, path, search);
-      sendJson(reply, 200, doc);
-      return;
+      // Read before the document is built, so that a kept body is never older than its mark.
+      const mark = base.store.changeMark();
+      const key = `${base.baseUrl} ${request.url}`;
+      const kept = mark === null ? undefined : responses.get(key, mark);
+      if (kept) {
+        sendBody(reply, 200, kept);
+        return;
+      }
+      return readOperation(ctxFor(request), op, id, path, search).then((doc) => {
+        const bytes = Buffer.from(JSON.stringify(doc));
+        if (mark !== null) responses.set(key, mark, bytes);
+        sendBody(reply, 200, bytes);
+      });
     }
+    return write(op, request, reply, id, body);
+  }
+
+  async function write(
+    op: Operation,
+    request: FastifyRequest,
+    reply: FastifyReply,
+    id: string | undefined,
+    body: RequestDocument | null,
+  ): Promise<void> {
+    const ctx = ctxFor(request);
     const route = `${op.method} ${op.path}`;
     if (route === 'POST /v1/ciBuildRuns' || route === 'POST /v1/ciWorkflows') {
       const create = route === 'POST /v1/ciBuildRuns' ? createBuildRun : createWorkflow;
@@ -252,18 +297,36 @@ function answerClientError(error: NodeJS.ErrnoException, socket: Duplex): void {
   socket.destroy(error);
 }
 
+/** What a token's scope is matched against; the query is parsed only when asked for. */
+class RequestScope implements ScopedRequest {
+  readonly method: string;
+  readonly path: string;
+  readonly #search: string;
+
+  constructor(method: string, path: string, search: string) {
+    this.method = method;
+    this.path = path;
+    this.#search = search;
+  }
+
+  get query(): URLSearchParams {
+    return new URLSearchParams(this.#search);
+  }
+}
+
 function refuseQuery(search: string): void {
   const first = new URLSearchParams(search).keys().next();
   if (!first.done) throw parameterIllegal(first.value);
 }
 
 function sendJson(reply: FastifyReply, status: number, body: unknown): void {
+  sendBody(reply, status, Buffer.from(JSON.stringify(body)));
+}
+
+function sendBody(reply: FastifyReply, status: number, body: Buffer): void {
   // Exactly application/json, with no charset parameter, as App Store Connect sends it.
   // A Buffer is sent as it is; a string would get '; charset=utf-8' appended by Fastify.
-  reply
-    .code(status)
-    .header('content-type', 'application/json')
-    .send(Buffer.from(JSON.stringify(body)));
+  reply.code(status).header('content-type', 'application/json').send(body);
 }
 
 function splitUrl(url: string): { path: string; search: string } {

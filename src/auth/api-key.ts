@@ -29,6 +29,8 @@ export interface StoredApiKey {
 /** Where token verification finds keys; the store implements it. */
 export interface KeyLookup {
   findKey(keyId: string): Promise<StoredApiKey | undefined>;
+  /** The key if it is held in memory and still fresh, without waiting; else undefined. */
+  keptKey?(keyId: string): StoredApiKey | undefined;
 }
 
 const ROLES: readonly KeyRole[] = ['ADMIN', 'APP_MANAGER', 'DEVELOPER'];

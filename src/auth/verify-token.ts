@@ -59,18 +59,57 @@ export async function verifyRequestToken(
   request: ScopedRequest,
   options: VerifyOptions,
 ): Promise<TokenPrincipal> {
+  const { skew, nowMs } = clock(options);
+  const token = readBearerToken(authorization);
+  // A token whose signature was already checked passed the header checks then too.
+  const kid = verifiedTokens.get(token)?.kid ?? checkHeader(readHeader(token));
+  const key = await findActiveKey(options.lookup, kid);
+  const payload = await verifySignature(token, key, nowMs, skew);
+  return checkClaims(payload, key, request, nowMs, skew);
+}
+
+/**
+ * The same checks, without waiting, for a token whose signature was verified
+ * before and whose key the lookup holds in memory (`keptKey`). Returns
+ * undefined when that is not so: `verifyRequestToken` must then decide. Throws
+ * `notAuthorized()` as it would.
+ */
+export function verifyKnownToken(
+  authorization: string | undefined,
+  request: ScopedRequest,
+  options: VerifyOptions,
+): TokenPrincipal | undefined {
+  if (typeof authorization !== 'string' || !options.lookup.keptKey) return undefined;
+  const { skew, nowMs } = clock(options);
+  const token = readBearerToken(authorization);
+  const known = verifiedTokens.get(token);
+  if (known === undefined) return undefined;
+  const key = options.lookup.keptKey(known.kid);
+  // Anything unusual (key unknown, revoked, replaced) takes the full path.
+  if (!key || key.keyId !== known.kid || key.revokedAt !== null) return undefined;
+  if (key.publicKeyPem !== known.pem) return undefined;
+  checkKnownTimes(known.payload, nowMs, skew);
+  return checkClaims(known.payload, key, request, nowMs, skew);
+}
+
+function clock(options: VerifyOptions): { skew: number; nowMs: number } {
   const skew = options.skewSeconds ?? DEFAULT_SKEW_SECONDS;
   if (!Number.isFinite(skew) || skew < 0) {
     throw new TypeError('skewSeconds must be a non-negative number');
   }
   const nowMs = (options.now ?? Date.now)();
   if (!Number.isFinite(nowMs)) throw new TypeError('now must return milliseconds');
+  return { skew, nowMs };
+}
 
-  const token = readBearerToken(authorization);
-  const kid = checkHeader(readHeader(token));
-  const key = await findActiveKey(options.lookup, kid);
-  const payload = await verifySignature(token, key, nowMs, skew);
-
+/** Everything after the signature: audience, issuer, lifetime and scope. */
+function checkClaims(
+  payload: JWTPayload,
+  key: StoredApiKey,
+  request: ScopedRequest,
+  nowMs: number,
+  skew: number,
+): TokenPrincipal {
   // Apple: `aud` is `appstoreconnect-v1`. RFC 7519 §4.1.3 also allows an
   // array, which must then contain it.
   const { aud } = payload;
@@ -147,7 +186,7 @@ async function findActiveKey(lookup: KeyLookup, kid: string): Promise<StoredApiK
  */
 const MAX_REMEMBERED = 10_000;
 const importedKeys = new Map<string, Promise<CryptoKey>>();
-const verifiedTokens = new Map<string, { pem: string; payload: JWTPayload }>();
+const verifiedTokens = new Map<string, { kid: string; pem: string; payload: JWTPayload }>();
 
 function remember<K, V>(map: Map<K, V>, key: K, value: V): void {
   if (map.size >= MAX_REMEMBERED) map.delete(map.keys().next().value as K);
@@ -164,6 +203,14 @@ function importKey(pem: string): Promise<CryptoKey> {
   return key;
 }
 
+/** What jwtVerify checks beyond the signature, against this request's clock. */
+function checkKnownTimes(payload: JWTPayload, nowMs: number, skew: number): void {
+  const now = nowMs / 1000;
+  const { exp, nbf } = payload;
+  if (typeof exp === 'number' && exp <= now - skew) throw notAuthorized();
+  if (typeof nbf === 'number' && nbf > now + skew) throw notAuthorized();
+}
+
 async function verifySignature(
   token: string,
   key: StoredApiKey,
@@ -172,11 +219,7 @@ async function verifySignature(
 ): Promise<JWTPayload> {
   const known = verifiedTokens.get(token);
   if (known && known.pem === key.publicKeyPem) {
-    // What jwtVerify checks beyond the signature, against this request's clock.
-    const now = nowMs / 1000;
-    const { exp, nbf } = known.payload;
-    if (typeof exp === 'number' && exp <= now - skew) throw notAuthorized();
-    if (typeof nbf === 'number' && nbf > now + skew) throw notAuthorized();
+    checkKnownTimes(known.payload, nowMs, skew);
     return known.payload;
   }
 
@@ -187,7 +230,7 @@ async function verifySignature(
       currentDate: new Date(nowMs),
       clockTolerance: skew,
     });
-    remember(verifiedTokens, token, { pem: key.publicKeyPem, payload });
+    remember(verifiedTokens, token, { kid: key.keyId, pem: key.publicKeyPem, payload });
     return payload;
   } catch {
     throw notAuthorized();

@@ -18,6 +18,7 @@ export interface Settings {
   database: string;
   leaseSeconds: number;
   rateLimitPerHour: number;
+  responseCacheMiB: number;
   logLevel: string;
   keepWorkspaces: boolean;
   actionTimeoutMinutes: number;
@@ -28,7 +29,7 @@ export interface SettingSpec<K extends string = keyof Settings> {
   flag: string;
   env: string;
   help: string;
-  kind: 'string' | 'port' | 'count' | 'positive' | 'boolean' | 'level' | 'database';
+  kind: 'string' | 'port' | 'count' | 'mebibytes' | 'positive' | 'boolean' | 'level' | 'database';
   default: (s: Partial<Record<string, any>>) => unknown;
 }
 
@@ -106,6 +107,14 @@ export const settingSpecs: readonly SettingSpec[] = [
     help: 'requests per API key in any 60 minutes',
   },
   {
+    key: 'responseCacheMiB',
+    flag: 'response-cache-mib',
+    env: 'STRATUS_RESPONSE_CACHE_MIB',
+    kind: 'mebibytes',
+    default: () => 32,
+    help: 'MiB of GET responses kept until the database changes (0: none; SQLite only)',
+  },
+  {
     key: 'logLevel',
     flag: 'log-level',
     env: 'STRATUS_LOG_LEVEL',
@@ -165,6 +174,10 @@ function convert(spec: SettingSpec<string>, raw: string, origin: string): unknow
     }
     case 'count': {
       if (!/^\d+$/.test(raw) || Number(raw) > 64) throw fail('a whole number from 0 to 64');
+      return Number(raw);
+    }
+    case 'mebibytes': {
+      if (!/^\d+$/.test(raw) || Number(raw) > 65536) throw fail('a whole number from 0 to 65536');
       return Number(raw);
     }
     case 'positive': {

@@ -43,6 +43,11 @@ export class KeyRepository implements KeyLookup {
     return key;
   }
 
+  keptKey(keyId: string): StoredApiKey | undefined {
+    const kept = this.#kept.get(keyId);
+    return kept && kept.until > Date.now() ? kept.key : undefined;
+  }
+
   async #read(keyId: string): Promise<StoredApiKey | undefined> {
     const row = await this.#db
       .selectFrom('api_keys')

@@ -16,6 +16,12 @@ export type DialectName = 'sqlite' | 'postgres';
 export interface StoreDatabase {
   db: Kysely<Database>;
   dialect: DialectName;
+  /**
+   * A value that differs whenever the database may have changed since it was last read:
+   * after any write through this store, and after any commit by another connection or
+   * process. Null where the database offers no cheap way to tell (PostgreSQL).
+   */
+  changeMark: (() => string) | null;
   close(): Promise<void>;
 }
 
@@ -35,6 +41,7 @@ export async function openDatabase(
 ): Promise<StoreDatabase> {
   const dialect: DialectName = isPostgresUrl(location) ? 'postgres' : 'sqlite';
   let db: Kysely<Database>;
+  let changeMark: StoreDatabase['changeMark'] = null;
 
   if (dialect === 'postgres') {
     const problem = checkPostgresUrl(location);
@@ -51,7 +58,7 @@ export async function openDatabase(
       );
     }
   } else {
-    db = openSqlite(location);
+    ({ db, changeMark } = openSqlite(location));
   }
 
   try {
@@ -60,7 +67,7 @@ export async function openDatabase(
     await db.destroy();
     throw error;
   }
-  return { db, dialect, close: () => db.destroy() };
+  return { db, dialect, changeMark, close: () => db.destroy() };
 }
 
 /** The URL without its password, fit for messages and logs. */

@@ -41,6 +41,11 @@ export class Store {
     return new Store(await openDatabase(location, config));
   }
 
+  /** See `StoreDatabase.changeMark`: null when this database cannot tell cheaply. */
+  changeMark(): string | null {
+    return this.#database.changeMark?.() ?? null;
+  }
+
   close(): Promise<void> {
     return this.#database.close();
   }

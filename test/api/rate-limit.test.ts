@@ -1,6 +1,40 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startHarness, type Harness } from '../support/harness.ts';
+import { RateLimiter } from '../../src/api/rate-limiter.ts';
+
+const MINUTE = 60_000;
+
+describe('the rolling window of the request budget', () => {
+  test('a request leaves the budget an hour after it was counted, not before', () => {
+    const limiter = new RateLimiter(3);
+    const t0 = 1_000 * MINUTE + 30_000;
+    assert.equal(limiter.take('k', t0), 2);
+    assert.equal(limiter.take('k', t0 + 20 * MINUTE), 1);
+    assert.equal(limiter.take('k', t0 + 40 * MINUTE), 0);
+    assert.equal(limiter.take('k', t0 + 59 * MINUTE), -1);
+    // The first request's minute has left the window; the later two are still in it.
+    assert.equal(limiter.take('k', t0 + 60 * MINUTE), 0);
+    assert.equal(limiter.take('k', t0 + 60 * MINUTE + 1), -1);
+  });
+
+  test('a key idle for longer than an hour starts with its whole budget', () => {
+    const limiter = new RateLimiter(5);
+    const t0 = 7 * MINUTE;
+    for (let i = 0; i < 5; i++) limiter.take('k', t0 + i * MINUTE);
+    assert.equal(limiter.take('k', t0 + 5 * MINUTE), -1);
+    // Minutes 61 to 65 later reuse other slots than the ones counted in; none may linger.
+    assert.equal(limiter.take('k', t0 + 3 * 60 * MINUTE + 17 * MINUTE), 4);
+  });
+
+  test('refused requests are not counted, and keys do not share a budget', () => {
+    const limiter = new RateLimiter(1);
+    assert.equal(limiter.take('a', 0), 0);
+    for (let i = 0; i < 10; i++) assert.equal(limiter.take('a', i * 1000), -1);
+    assert.equal(limiter.take('b', 0), 0);
+    assert.equal(limiter.take('a', 60 * MINUTE), 0);
+  });
+});
 
 describe('the hourly request budget per API key', () => {
   let h: Harness;

@@ -101,7 +101,7 @@ describe(`an API process killed during concurrent starts (${testDialect})`, () =
     const db: Kysely<any> =
       testDialect === 'postgres'
         ? openPostgres({ url: h.database, maxConnections: 1 })
-        : openSqlite(h.database);
+        : openSqlite(h.database).db;
     try {
       const orphans = await sql<{ n: number }>`select count(*) as n from build_actions
         where run_id not in (select id from build_runs)`.execute(db);

@@ -21,7 +21,7 @@ const run = promisify(execFile);
 function connect(database: TestDatabase): Kysely<any> {
   return database.dialect === 'postgres'
     ? openPostgres({ url: database.location, maxConnections: 2 })
-    : openSqlite(database.location);
+    : openSqlite(database.location).db;
 }
 
 async function tables(db: Kysely<any>): Promise<string[]> {
