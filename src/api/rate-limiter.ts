@@ -1,12 +1,16 @@
 /**
  * A rolling 60-minute request budget per API key, as App Store Connect keeps
  * one: remaining = limit − requests in the last hour. Requests are counted per
- * minute, in sixty slots per key, so the window slides a minute at a time and a
- * key costs the same memory at ten requests an hour or ten thousand a second.
- * Kept in memory, so each API process counts its own requests.
+ * minute, so the window slides a minute at a time and a key costs the same
+ * memory at ten requests an hour or ten thousand a second. A slot tells only the
+ * minute a request came in, not when within it, so a minute leaves the window
+ * only once all of it is an hour old: the current minute and the sixty before it
+ * are counted, and a request leaves the budget between 60 and 61 minutes after
+ * it was counted, never before (a budget spent in a burst cannot be spent again
+ * within the hour). Kept in memory, so each API process counts its own requests.
  */
 const MINUTE_MS = 60 * 1000;
-const SLOTS = 60;
+const SLOTS = 61;
 
 interface Budget {
   /** Requests counted in each slot, and the minute (ms / 60,000) each slot holds. */
@@ -48,7 +52,7 @@ export class RateLimiter {
   }
 }
 
-/** Drops the minutes that are an hour old or more, and makes `minute` the current one. */
+/** Drops the minutes wholly an hour old or more, and makes `minute` the current one. */
 function slide(budget: Budget, minute: number): void {
   for (let slot = 0; slot < SLOTS; slot++) {
     if (budget.minutes[slot]! > minute - SLOTS) continue;

@@ -13,9 +13,25 @@ describe('the rolling window of the request budget', () => {
     assert.equal(limiter.take('k', t0 + 20 * MINUTE), 1);
     assert.equal(limiter.take('k', t0 + 40 * MINUTE), 0);
     assert.equal(limiter.take('k', t0 + 59 * MINUTE), -1);
-    // The first request's minute has left the window; the later two are still in it.
-    assert.equal(limiter.take('k', t0 + 60 * MINUTE), 0);
-    assert.equal(limiter.take('k', t0 + 60 * MINUTE + 1), -1);
+    // Half a minute short of an hour, in the minute an hour after the first request's.
+    assert.equal(limiter.take('k', t0 + 60 * MINUTE - 30_000), -1);
+    // Once all of the first request's minute is an hour old, it has left; the later two have not.
+    assert.equal(limiter.take('k', t0 + 61 * MINUTE - 30_000), 0);
+    assert.equal(limiter.take('k', t0 + 61 * MINUTE), -1);
+  });
+
+  test('a budget spent late in a minute is not spent again within the hour', () => {
+    // Requests at the end of one minute, then more at the start of the minute an hour later:
+    // a rolling hour holds both, so the second burst must be refused.
+    const limiter = new RateLimiter(2);
+    const late = 500 * MINUTE + 59_000;
+    assert.equal(limiter.take('k', late), 1);
+    assert.equal(limiter.take('k', late + 500), 0);
+    const anHourLater = 560 * MINUTE;
+    assert.ok(anHourLater - late < 60 * MINUTE);
+    assert.equal(limiter.take('k', anHourLater), -1);
+    assert.equal(limiter.take('k', anHourLater + 30_000), -1);
+    assert.equal(limiter.take('k', late + 60 * MINUTE + 1_000), 1);
   });
 
   test('a key idle for longer than an hour starts with its whole budget', () => {
@@ -32,7 +48,8 @@ describe('the rolling window of the request budget', () => {
     assert.equal(limiter.take('a', 0), 0);
     for (let i = 0; i < 10; i++) assert.equal(limiter.take('a', i * 1000), -1);
     assert.equal(limiter.take('b', 0), 0);
-    assert.equal(limiter.take('a', 60 * MINUTE), 0);
+    assert.equal(limiter.take('a', 60 * MINUTE), -1);
+    assert.equal(limiter.take('a', 61 * MINUTE), 0);
   });
 });
 

@@ -160,16 +160,36 @@ describe('the response cache (unit)', () => {
   });
 
   test('the byte budget drops the least recently used entries', () => {
-    const cache = new ResponseCache({ maxBytes: 100 });
-    cache.set('/a', 'm', Buffer.alloc(40));
-    cache.set('/b', 'm', Buffer.alloc(40));
+    const cache = new ResponseCache({ maxBytes: 10_000 });
+    cache.set('/a', 'm', Buffer.alloc(4000));
+    cache.set('/b', 'm', Buffer.alloc(4000));
     assert.ok(cache.get('/a', 'm'));
-    cache.set('/c', 'm', Buffer.alloc(40));
+    cache.set('/c', 'm', Buffer.alloc(4000));
     assert.ok(cache.get('/a', 'm'));
     assert.equal(cache.get('/b', 'm'), undefined);
     assert.ok(cache.get('/c', 'm'));
     // One body larger than the whole budget is not kept at all.
-    cache.set('/d', 'm', Buffer.alloc(500));
+    cache.set('/d', 'm', Buffer.alloc(50_000));
     assert.equal(cache.get('/d', 'm'), undefined);
+  });
+
+  test('a kept body has memory of its own, not a share of the buffer pool', () => {
+    const cache = new ResponseCache({ maxBytes: 1024 * 1024 });
+    // Small buffers made from strings are slices of an 8 KiB pool shared by the process.
+    const pooled = Buffer.from(JSON.stringify({ data: { type: 'ciProducts', id: '1' } }));
+    assert.ok(pooled.buffer.byteLength > pooled.length);
+    cache.set('/a', 'm', pooled);
+    const kept = cache.get('/a', 'm')!;
+    assert.equal(kept.toString(), pooled.toString());
+    assert.equal(kept.buffer.byteLength, kept.length);
+  });
+
+  test('many small answers cannot hold many times the budget', () => {
+    const cache = new ResponseCache({ maxBytes: 10_000 });
+    for (let i = 0; i < 100; i++) cache.set(`/r/${i}`, 'm', Buffer.from(`{"id":"${i}"}`));
+    let kept = 0;
+    for (let i = 0; i < 100; i++) if (cache.get(`/r/${i}`, 'm')) kept++;
+    // Each entry costs some hundreds of bytes besides its body, and is counted so.
+    assert.ok(kept > 0 && kept <= 20, `${kept} entries kept`);
   });
 });
