@@ -12,6 +12,7 @@ import { sql, type Kysely, type Selectable } from 'kysely';
 import type { BuildActionTable, BuildRunTable, BuildTable, Database } from './schema.ts';
 import type { DialectName } from './open-database.ts';
 import { keysetPage, type Page, type PageRequest } from './keyset-page.ts';
+import { PrecompiledQuery } from './precompiled-query.ts';
 import type { IssueCounts } from '../model/records.ts';
 
 export type BuildRunRow = Selectable<BuildRunTable>;
@@ -68,10 +69,18 @@ export interface NewBuildAction {
 export class BuildRunRepository {
   readonly #db: Kysely<Database>;
   readonly #dialect: DialectName;
+  readonly #runById: PrecompiledQuery<BuildRunRow>;
+  readonly #actionById: PrecompiledQuery<BuildActionRow>;
 
   constructor(db: Kysely<Database>, dialect: DialectName) {
     this.#db = db;
     this.#dialect = dialect;
+    this.#runById = new PrecompiledQuery(db, (id) =>
+      db.selectFrom('build_runs').selectAll().where('id', '=', id),
+    );
+    this.#actionById = new PrecompiledQuery(db, (id) =>
+      db.selectFrom('build_actions').selectAll().where('id', '=', id),
+    );
   }
 
   /**
@@ -152,6 +161,7 @@ export class BuildRunRepository {
 
   runs(ids: readonly string[]): Promise<BuildRunRow[]> {
     if (ids.length === 0) return Promise.resolve([]);
+    if (ids.length === 1) return this.#runById.execute(ids[0]);
     return this.#db.selectFrom('build_runs').selectAll().where('id', 'in', ids).execute();
   }
 
@@ -196,6 +206,7 @@ export class BuildRunRepository {
 
   actions(ids: readonly string[]): Promise<BuildActionRow[]> {
     if (ids.length === 0) return Promise.resolve([]);
+    if (ids.length === 1) return this.#actionById.execute(ids[0]);
     return this.#db.selectFrom('build_actions').selectAll().where('id', 'in', ids).execute();
   }
 
