@@ -17,6 +17,34 @@ import type { IssueCounts } from '../model/records.ts';
 
 export type BuildRunRow = Selectable<BuildRunTable>;
 export type BuildActionRow = Selectable<BuildActionTable>;
+
+/**
+ * The columns of a run that readers of its state need: all but the plan its runner works
+ * from (workflow snapshot and all, the largest value of the row) and the queue's bookkeeping.
+ */
+const summaryColumns = [
+  'id',
+  'product_id',
+  'workflow_id',
+  'number',
+  'created_date',
+  'started_date',
+  'finished_date',
+  'source_commit',
+  'destination_commit',
+  'is_pull_request_build',
+  'issue_counts',
+  'execution_progress',
+  'completion_status',
+  'start_reason',
+  'cancel_reason',
+  'source_ref_id',
+  'destination_ref_id',
+  'pull_request_id',
+  'clean',
+] as const satisfies readonly (keyof BuildRunTable)[];
+
+export type BuildRunSummary = Pick<BuildRunRow, (typeof summaryColumns)[number]>;
 /** An App Store Connect `builds` record, with the app of the run's product. */
 export type BuildRow = Selectable<BuildTable> & { app_id: string | null };
 
@@ -70,6 +98,7 @@ export class BuildRunRepository {
   readonly #db: Kysely<Database>;
   readonly #dialect: DialectName;
   readonly #runById: PrecompiledQuery<BuildRunRow>;
+  readonly #runSummaryById: PrecompiledQuery<BuildRunSummary>;
   readonly #actionById: PrecompiledQuery<BuildActionRow>;
 
   constructor(db: Kysely<Database>, dialect: DialectName) {
@@ -77,6 +106,9 @@ export class BuildRunRepository {
     this.#dialect = dialect;
     this.#runById = new PrecompiledQuery(db, (id) =>
       db.selectFrom('build_runs').selectAll().where('id', '=', id),
+    );
+    this.#runSummaryById = new PrecompiledQuery(db, (id) =>
+      db.selectFrom('build_runs').select(summaryColumns).where('id', '=', id),
     );
     this.#actionById = new PrecompiledQuery(db, (id) =>
       db.selectFrom('build_actions').selectAll().where('id', '=', id),
@@ -165,6 +197,17 @@ export class BuildRunRepository {
     return this.#db.selectFrom('build_runs').selectAll().where('id', 'in', ids).execute();
   }
 
+  /** Runs as readers of their state see them (see `BuildRunSummary`), in no particular order. */
+  runSummaries(ids: readonly string[]): Promise<BuildRunSummary[]> {
+    if (ids.length === 0) return Promise.resolve([]);
+    if (ids.length === 1) return this.#runSummaryById.execute(ids[0]);
+    return this.#db
+      .selectFrom('build_runs')
+      .select(summaryColumns)
+      .where('id', 'in', ids)
+      .execute();
+  }
+
   async run(id: string): Promise<BuildRunRow | undefined> {
     return (await this.runs([id]))[0];
   }
@@ -173,11 +216,12 @@ export class BuildRunRepository {
     owner: { workflowId?: string; productId?: string },
     descending: boolean,
     page: PageRequest,
-  ): Promise<Page<BuildRunRow>> {
+  ): Promise<Page<BuildRunSummary>> {
     return keysetPage(
       this.#db,
       {
         table: 'build_runs',
+        columns: summaryColumns,
         sortColumn: 'number',
         descending,
         where: (qb) => {
@@ -189,8 +233,9 @@ export class BuildRunRepository {
         total: () => this.#runCount(owner),
       },
       page,
-    ) as Promise<Page<BuildRunRow>>;
+    ) as Promise<Page<BuildRunSummary>>;
   }
+
   /** Runs of a workflow or product, as kept beside it; all runs when neither is given. */
   async #runCount(owner: { workflowId?: string; productId?: string }): Promise<number> {
     const read = (table: 'workflows' | 'products', id: string) =>
