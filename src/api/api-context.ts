@@ -11,6 +11,12 @@ export interface ApiContext {
   /** Absolute origin used in every link, e.g. http://127.0.0.1:8080 */
   baseUrl: string;
   principal: TokenPrincipal | null;
+  /**
+   * Set during a read that consulted something besides the database (a repository's
+   * git references): its document holds what no database change mark covers, so the
+   * server does not keep it for the next request.
+   */
+  readBeyondStore?: boolean;
 }
 
 export interface ApiContextWithTypes extends ApiContext {

@@ -202,9 +202,10 @@ export function buildServer(base: ApiContext, config: ServerConfig): FastifyInst
         sendBody(reply, 200, kept);
         return;
       }
-      return readOperation(ctxFor(request), op, id, path, search).then((doc) => {
+      const ctx = ctxFor(request);
+      return readOperation(ctx, op, id, path, search).then((doc) => {
         const bytes = Buffer.from(JSON.stringify(doc));
-        if (mark !== null) responses.set(key, mark, bytes);
+        if (mark !== null && !ctx.readBeyondStore) responses.set(key, mark, bytes);
         sendBody(reply, 200, bytes);
       });
     }

@@ -31,6 +31,8 @@ export const scmRepositories: ResourceDefinition<RepositoryRow> = {
     gitReferences: {
       kind: 'toMany',
       page: async (row, req, ctx) => {
+        // Branches and tags are read from the repository itself on every request.
+        ctx.readBeyondStore = true;
         await ctx.engine.refreshReferences(row);
         return ctx.store.catalog.listReferences(row.id, req);
       },

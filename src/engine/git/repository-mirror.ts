@@ -54,6 +54,8 @@ export class RepositoryMirror {
   }
 
   async #fetch(url: string): Promise<void> {
+    // The mirror shows the repository as it was when the fetch began, however long it took.
+    const startedAt = Date.now();
     const dir = this.pathFor(url);
     if (!existsSync(dir)) {
       await mkdir(this.#root, { recursive: true });
@@ -73,7 +75,7 @@ export class RepositoryMirror {
         },
       );
     }
-    this.#lastSync.set(url, Date.now());
+    this.#lastSync.set(url, startedAt);
   }
 
   async refs(url: string): Promise<MirrorRef[]> {
