@@ -12,10 +12,39 @@ import { sql, type Kysely, type Selectable } from 'kysely';
 import type { BuildActionTable, BuildRunTable, BuildTable, Database } from './schema.ts';
 import type { DialectName } from './open-database.ts';
 import { keysetPage, type Page, type PageRequest } from './keyset-page.ts';
+import { PrecompiledQuery } from './precompiled-query.ts';
 import type { IssueCounts } from '../model/records.ts';
 
 export type BuildRunRow = Selectable<BuildRunTable>;
 export type BuildActionRow = Selectable<BuildActionTable>;
+
+/**
+ * The columns of a run that readers of its state need: all but the plan its runner works
+ * from (workflow snapshot and all, the largest value of the row) and the queue's bookkeeping.
+ */
+const summaryColumns = [
+  'id',
+  'product_id',
+  'workflow_id',
+  'number',
+  'created_date',
+  'started_date',
+  'finished_date',
+  'source_commit',
+  'destination_commit',
+  'is_pull_request_build',
+  'issue_counts',
+  'execution_progress',
+  'completion_status',
+  'start_reason',
+  'cancel_reason',
+  'source_ref_id',
+  'destination_ref_id',
+  'pull_request_id',
+  'clean',
+] as const satisfies readonly (keyof BuildRunTable)[];
+
+export type BuildRunSummary = Pick<BuildRunRow, (typeof summaryColumns)[number]>;
 /** An App Store Connect `builds` record, with the app of the run's product. */
 export type BuildRow = Selectable<BuildTable> & { app_id: string | null };
 
@@ -68,10 +97,22 @@ export interface NewBuildAction {
 export class BuildRunRepository {
   readonly #db: Kysely<Database>;
   readonly #dialect: DialectName;
+  readonly #runById: PrecompiledQuery<BuildRunRow>;
+  readonly #runSummaryById: PrecompiledQuery<BuildRunSummary>;
+  readonly #actionById: PrecompiledQuery<BuildActionRow>;
 
   constructor(db: Kysely<Database>, dialect: DialectName) {
     this.#db = db;
     this.#dialect = dialect;
+    this.#runById = new PrecompiledQuery(db, (id) =>
+      db.selectFrom('build_runs').selectAll().where('id', '=', id),
+    );
+    this.#runSummaryById = new PrecompiledQuery(db, (id) =>
+      db.selectFrom('build_runs').select(summaryColumns).where('id', '=', id),
+    );
+    this.#actionById = new PrecompiledQuery(db, (id) =>
+      db.selectFrom('build_actions').selectAll().where('id', '=', id),
+    );
   }
 
   /**
@@ -152,7 +193,19 @@ export class BuildRunRepository {
 
   runs(ids: readonly string[]): Promise<BuildRunRow[]> {
     if (ids.length === 0) return Promise.resolve([]);
+    if (ids.length === 1) return this.#runById.execute(ids[0]);
     return this.#db.selectFrom('build_runs').selectAll().where('id', 'in', ids).execute();
+  }
+
+  /** Runs as readers of their state see them (see `BuildRunSummary`), in no particular order. */
+  runSummaries(ids: readonly string[]): Promise<BuildRunSummary[]> {
+    if (ids.length === 0) return Promise.resolve([]);
+    if (ids.length === 1) return this.#runSummaryById.execute(ids[0]);
+    return this.#db
+      .selectFrom('build_runs')
+      .select(summaryColumns)
+      .where('id', 'in', ids)
+      .execute();
   }
 
   async run(id: string): Promise<BuildRunRow | undefined> {
@@ -163,11 +216,12 @@ export class BuildRunRepository {
     owner: { workflowId?: string; productId?: string },
     descending: boolean,
     page: PageRequest,
-  ): Promise<Page<BuildRunRow>> {
+  ): Promise<Page<BuildRunSummary>> {
     return keysetPage(
       this.#db,
       {
         table: 'build_runs',
+        columns: summaryColumns,
         sortColumn: 'number',
         descending,
         where: (qb) => {
@@ -179,8 +233,9 @@ export class BuildRunRepository {
         total: () => this.#runCount(owner),
       },
       page,
-    ) as Promise<Page<BuildRunRow>>;
+    ) as Promise<Page<BuildRunSummary>>;
   }
+
   /** Runs of a workflow or product, as kept beside it; all runs when neither is given. */
   async #runCount(owner: { workflowId?: string; productId?: string }): Promise<number> {
     const read = (table: 'workflows' | 'products', id: string) =>
@@ -196,6 +251,7 @@ export class BuildRunRepository {
 
   actions(ids: readonly string[]): Promise<BuildActionRow[]> {
     if (ids.length === 0) return Promise.resolve([]);
+    if (ids.length === 1) return this.#actionById.execute(ids[0]);
     return this.#db.selectFrom('build_actions').selectAll().where('id', 'in', ids).execute();
   }
 

@@ -12,6 +12,7 @@ import type {
   WorkflowTable,
 } from './schema.ts';
 import { keysetPage, type Page, type PageRequest } from './keyset-page.ts';
+import { PrecompiledQuery } from './precompiled-query.ts';
 
 export type ProductRow = Selectable<ProductTable>;
 export type RepositoryRow = Selectable<RepositoryTable>;
@@ -25,9 +26,26 @@ export interface ObservedRef {
 
 export class CatalogRepository {
   readonly #db: Kysely<Database>;
+  // One record by id: what every API read of a product, repository, reference or workflow makes.
+  readonly #productById: PrecompiledQuery<ProductRow>;
+  readonly #repositoryById: PrecompiledQuery<RepositoryRow>;
+  readonly #gitReferenceById: PrecompiledQuery<GitReferenceRow>;
+  readonly #workflowById: PrecompiledQuery<WorkflowRow>;
 
   constructor(db: Kysely<Database>) {
     this.#db = db;
+    this.#productById = new PrecompiledQuery(db, (id) =>
+      db.selectFrom('products').selectAll().where('id', '=', id),
+    );
+    this.#repositoryById = new PrecompiledQuery(db, (id) =>
+      db.selectFrom('repositories').selectAll().where('id', '=', id),
+    );
+    this.#gitReferenceById = new PrecompiledQuery(db, (id) =>
+      db.selectFrom('git_references').selectAll().where('id', '=', id),
+    );
+    this.#workflowById = new PrecompiledQuery(db, (id) =>
+      db.selectFrom('workflows').selectAll().where('id', '=', id),
+    );
   }
 
   // -- products ------------------------------------------------------------
@@ -102,6 +120,7 @@ export class CatalogRepository {
 
   products(ids: readonly string[]): Promise<ProductRow[]> {
     if (ids.length === 0) return Promise.resolve([]);
+    if (ids.length === 1) return this.#productById.execute(ids[0]);
     return this.#db.selectFrom('products').selectAll().where('id', 'in', ids).execute();
   }
 
@@ -167,6 +186,7 @@ export class CatalogRepository {
 
   repositories(ids: readonly string[]): Promise<RepositoryRow[]> {
     if (ids.length === 0) return Promise.resolve([]);
+    if (ids.length === 1) return this.#repositoryById.execute(ids[0]);
     return this.#db.selectFrom('repositories').selectAll().where('id', 'in', ids).execute();
   }
 
@@ -295,6 +315,7 @@ export class CatalogRepository {
 
   gitReferences(ids: readonly string[]): Promise<GitReferenceRow[]> {
     if (ids.length === 0) return Promise.resolve([]);
+    if (ids.length === 1) return this.#gitReferenceById.execute(ids[0]);
     return this.#db.selectFrom('git_references').selectAll().where('id', 'in', ids).execute();
   }
 
@@ -421,6 +442,7 @@ export class CatalogRepository {
 
   workflows(ids: readonly string[]): Promise<WorkflowRow[]> {
     if (ids.length === 0) return Promise.resolve([]);
+    if (ids.length === 1) return this.#workflowById.execute(ids[0]);
     return this.#db.selectFrom('workflows').selectAll().where('id', 'in', ids).execute();
   }
 

@@ -22,6 +22,8 @@ type Table = keyof Database;
 
 export interface KeysetQuery<T extends Table> {
   table: T;
+  /** The columns each row holds; every column when absent. */
+  columns?: readonly (keyof Database[T] & string)[];
   /** Applies the filters shared by the count and the page. */
   where: (qb: SelectQueryBuilder<Database, T, {}>) => SelectQueryBuilder<Database, T, {}>;
   sortColumn: string;
@@ -40,7 +42,7 @@ export async function keysetPage<T extends Table>(
   const dir = query.descending ? 'desc' : 'asc';
   const cmp = query.descending ? '<' : '>';
 
-  let q = base().selectAll();
+  let q = query.columns ? base().select(query.columns) : base().selectAll();
   if (page.after) {
     const [value, id] = page.after;
     // A row value, (col, id) > (value, id), rather than the equivalent OR: SQLite and

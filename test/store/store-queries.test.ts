@@ -167,6 +167,23 @@ describe(`store queries on ${testDialect}`, () => {
     assert.equal(back!.lease_owner, null);
   });
 
+  test('run summaries hold every column but the plan and the queue bookkeeping', async () => {
+    const first = await created(store.runs, [fixture.action]);
+    const second = await created(store.runs, []);
+    const hidden = ['plan', 'lease_owner', 'lease_expires_at', 'attempts', 'requires_xcode'];
+    const summary = (run: object): { id: string } =>
+      Object.fromEntries(Object.entries(run).filter(([name]) => !hidden.includes(name))) as {
+        id: string;
+      };
+    const byId = (a: { id: string }, b: { id: string }) => (a.id < b.id ? -1 : 1);
+
+    assert.deepEqual(await store.runs.runSummaries([first.id]), [summary(first)]);
+    const both = await store.runs.runSummaries([first.id, second.id, 'no-such-run']);
+    assert.deepEqual(both.sort(byId), [summary(first), summary(second)].sort(byId));
+    assert.deepEqual(await store.runs.runSummaries(['no-such-run']), []);
+    assert.deepEqual(await store.runs.runSummaries([]), []);
+  });
+
   test('integers, flags, JSON text and large sizes read back as they were written', async () => {
     const [run] = await store.runs.runs([(await created(store.runs, [fixture.action])).id]);
     assert.equal(run!.is_pull_request_build, 0);

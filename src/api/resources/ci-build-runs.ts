@@ -1,13 +1,13 @@
-import type { BuildRunRow } from '../../store/build-run-repository.ts';
+import type { BuildRunSummary } from '../../store/build-run-repository.ts';
 import { type ResourceDefinition } from '../jsonapi/resource-definition.ts';
 
 function json(text: string | null): unknown {
   return text === null ? null : JSON.parse(text);
 }
 
-export const ciBuildRuns: ResourceDefinition<BuildRunRow> = {
+export const ciBuildRuns: ResourceDefinition<BuildRunSummary> = {
   type: 'ciBuildRuns',
-  load: (ids, ctx) => ctx.store.runs.runs(ids),
+  load: (ids, ctx) => ctx.store.runs.runSummaries(ids),
   id: (row) => row.id,
   attributes: (row) => ({
     number: row.number,

@@ -8,13 +8,23 @@ import { contractDocument } from '../jsonapi/contract.ts';
 
 type Json = any;
 
+// Resolved once per reference: responses complete the same few schemas over and over.
+const resolved = new Map<string, Json>();
+
 function deref(schema: Json): Json {
-  if (!schema?.$ref) return schema;
-  const target = (schema.$ref as string)
-    .replace(/^#\//, '')
-    .split('/')
-    .reduce((node: Json, key) => node[key], contractDocument);
-  return deref(target);
+  const ref: string | undefined = schema?.$ref;
+  if (!ref) return schema;
+  let target = resolved.get(ref);
+  if (target === undefined) {
+    target = deref(
+      ref
+        .replace(/^#\//, '')
+        .split('/')
+        .reduce((node: Json, key) => node[key], contractDocument),
+    );
+    resolved.set(ref, target);
+  }
+  return target;
 }
 
 /**
