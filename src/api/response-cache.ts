@@ -49,6 +49,11 @@ export class ResponseCache {
         : null;
   }
 
+  /** False when the budget is 0: nothing is ever kept. */
+  get enabled(): boolean {
+    return this.#entries !== null;
+  }
+
   /** The body kept for `key` if it was built at `mark`; stale entries are dropped. */
   get(key: string, mark: string): Buffer | undefined {
     const entry = this.#entries?.get(key);

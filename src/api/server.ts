@@ -195,7 +195,7 @@ export function buildServer(base: ApiContext, config: ServerConfig): FastifyInst
 
     if (op.method === 'GET') {
       // Read before the document is built, so that a kept body is never older than its mark.
-      const mark = base.store.changeMark();
+      const mark = responses.enabled ? base.store.changeMark() : null;
       const key = `${base.baseUrl} ${request.url}`;
       const kept = mark === null ? undefined : responses.get(key, mark);
       if (kept) {
