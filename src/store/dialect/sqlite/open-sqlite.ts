@@ -30,6 +30,9 @@ export function openSqlite(location: string): OpenedSqlite {
   const dataVersion = sqlite.prepare('PRAGMA data_version').pluck();
   let version = 0;
   let versionReadAt = -Infinity;
+  let markChanges = -1;
+  let markVersion = -1;
+  let mark = '';
   const db = new Kysely<Database>({
     dialect: new TransactionalSqliteDialect({ database: withStatementCache(sqlite) }),
   });
@@ -41,7 +44,14 @@ export function openSqlite(location: string): OpenedSqlite {
         version = dataVersion.get() as number;
         versionReadAt = now;
       }
-      return `${changes.get() as number}:${version}`;
+      const changed = changes.get() as number;
+      // The same string while nothing moved, so that a check makes no garbage.
+      if (changed !== markChanges || version !== markVersion) {
+        markChanges = changed;
+        markVersion = version;
+        mark = `${changed}:${version}`;
+      }
+      return mark;
     },
   };
 }
