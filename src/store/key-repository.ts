@@ -12,7 +12,7 @@ const KEPT_MS = 1000;
 
 export class KeyRepository implements KeyLookup {
   readonly #db: Kysely<Database>;
-  readonly #kept = new Map<string, { key: StoredApiKey | undefined; until: number }>();
+  readonly #kept = new Map<string, { key: StoredApiKey; until: number }>();
 
   constructor(db: Kysely<Database>) {
     this.#db = db;
@@ -35,8 +35,8 @@ export class KeyRepository implements KeyLookup {
   }
 
   async findKey(keyId: string): Promise<StoredApiKey | undefined> {
-    const kept = this.#kept.get(keyId);
-    if (kept && kept.until > Date.now()) return kept.key;
+    const kept = this.keptKey(keyId);
+    if (kept) return kept;
     const key = await this.#read(keyId);
     // Unknown ids are not kept: any string can be sent, and nothing should grow with them.
     if (key) this.#kept.set(keyId, { key, until: Date.now() + KEPT_MS });

@@ -46,6 +46,8 @@ export interface Operation {
   /** Type of the resources in the response's data, when it has any. */
   dataType: string | null;
   parameters: ReadonlyMap<string, ParameterRule>;
+  /** Whether the contract declares a request body (writes that send a document). */
+  takesBody: boolean;
   successStatus: number;
 }
 
@@ -122,6 +124,7 @@ function compileOperation(path: string, method: string, op: Json): Operation {
     relationship,
     dataType,
     parameters,
+    takesBody: op.requestBody?.content?.['application/json']?.schema !== undefined,
     successStatus: Number(successCode),
   };
 }

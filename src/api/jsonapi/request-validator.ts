@@ -86,11 +86,6 @@ for (const [path, item] of Object.entries<Json>(contractDocument.paths)) {
   }
 }
 
-/** True when the contract declares a request body for the operation. */
-export function takesBody(method: string, path: string): boolean {
-  return validators.has(`${method} ${path}`);
-}
-
 /** Throws the error document for everything wrong with `body`, or returns it checked. */
 export function validateRequestBody(method: string, path: string, body: unknown): void {
   const validate = validators.get(`${method} ${path}`);
