@@ -1,7 +1,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { startHarness, type Harness } from '../support/harness.ts';
+import { startHarness, type Harness, manualWorkflow } from '../support/harness.ts';
 import { harnessEnv, runCli } from '../support/run-cli.ts';
 import { spawnRunner, until, type RunnerChild } from '../faults/runner-fixture.ts';
 
@@ -14,11 +14,11 @@ describe('builds start --wait across a server restart', () => {
     h = await startHarness({
       runners: 0,
       editConfig(config) {
-        config.products[0].workflows.push({
-          name: 'Slow',
-          manualBranchStartCondition: { source: { isAllMatch: true } },
-          actions: [{ name: 'Wait', actionType: 'BUILD', command: 'sleep 8; echo done' }],
-        });
+        config.products[0].workflows.push(
+          manualWorkflow('Slow', [
+            { name: 'Wait', actionType: 'BUILD', command: 'sleep 8; echo done' },
+          ]),
+        );
       },
     });
     // The run is performed by a runner process of its own, so it goes on while the API is down.

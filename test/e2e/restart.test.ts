@@ -3,7 +3,14 @@ import assert from 'node:assert/strict';
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { AscFetch } from '../../scripts/asc-fetch.ts';
-import { discover, startBody, startHarness, waitForRun, type Harness } from '../support/harness.ts';
+import {
+  discover,
+  startBody,
+  startHarness,
+  waitForRun,
+  manualWorkflow,
+  type Harness,
+} from '../support/harness.ts';
 
 const bin = fileURLToPath(new URL('../../bin/stratus.js', import.meta.url));
 
@@ -54,11 +61,9 @@ describe('a server killed with SIGKILL loses no run', () => {
     h = await startHarness({
       runners: 0,
       editConfig(config) {
-        config.products[0].workflows.push({
-          name: 'Slow',
-          manualBranchStartCondition: { source: { isAllMatch: true } },
-          actions: [{ name: 'Wait', actionType: 'BUILD', command: 'sleep 47' }],
-        });
+        config.products[0].workflows.push(
+          manualWorkflow('Slow', [{ name: 'Wait', actionType: 'BUILD', command: 'sleep 47' }]),
+        );
       },
     });
     await h.stratus.close();

@@ -7,7 +7,14 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { discover, startBody, startHarness, waitForRun, type Harness } from '../support/harness.ts';
+import {
+  discover,
+  startBody,
+  startHarness,
+  waitForRun,
+  manualWorkflow,
+  type Harness,
+} from '../support/harness.ts';
 import { testDialect } from '../support/test-database.ts';
 import {
   postgresBinaries,
@@ -51,11 +58,9 @@ describe('PostgreSQL restarted under load', { skip }, () => {
       runners: 1,
       database: cluster.url,
       editConfig(config) {
-        config.products[0].workflows.push({
-          name: 'Quick',
-          manualBranchStartCondition: { source: { isAllMatch: true } },
-          actions: [{ name: 'Echo', actionType: 'BUILD', command: 'echo done' }],
-        });
+        config.products[0].workflows.push(
+          manualWorkflow('Quick', [{ name: 'Echo', actionType: 'BUILD', command: 'echo done' }]),
+        );
       },
     });
     workflowId = (await discover(h.api, 'Quick')).workflow.id;

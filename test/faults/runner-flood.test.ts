@@ -2,7 +2,14 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { discover, startBody, startHarness, waitForRun, type Harness } from '../support/harness.ts';
+import {
+  discover,
+  startBody,
+  startHarness,
+  waitForRun,
+  manualWorkflow,
+  type Harness,
+} from '../support/harness.ts';
 import { residentBytes, spawnRunner, type RunnerChild } from './runner-fixture.ts';
 
 const CAP = 64 * 1024 * 1024;
@@ -17,17 +24,15 @@ describe('a build step that floods its output', () => {
     h = await startHarness({
       runners: 0,
       editConfig(config) {
-        config.products[0].workflows.push({
-          name: 'Flood',
-          manualBranchStartCondition: { source: { isAllMatch: true } },
-          actions: [
+        config.products[0].workflows.push(
+          manualWorkflow('Flood', [
             {
               name: 'Flood',
               actionType: 'BUILD',
               command: `yes 'a line of build output, said again and again and again' | head -c ${floodBytes}`,
             },
-          ],
-        });
+          ]),
+        );
       },
     });
   });

@@ -2,7 +2,14 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { discover, startBody, startHarness, waitForRun, type Harness } from '../support/harness.ts';
+import {
+  discover,
+  startBody,
+  startHarness,
+  waitForRun,
+  manualWorkflow,
+  type Harness,
+} from '../support/harness.ts';
 import { spawnRunner, type RunnerChild } from './runner-fixture.ts';
 
 const secrets = {
@@ -23,17 +30,15 @@ describe('build processes of a runner process', () => {
     h = await startHarness({
       runners: 0,
       editConfig(config) {
-        config.products[0].workflows.push({
-          name: 'Dump',
-          manualBranchStartCondition: { source: { isAllMatch: true } },
-          actions: [
+        config.products[0].workflows.push(
+          manualWorkflow('Dump', [
             {
               name: 'Dump',
               actionType: 'BUILD',
               command: 'env; echo "PID=$$ PGID=$(cut -d" " -f5 /proc/$$/stat)"; echo "CWD=$(pwd)"',
             },
-          ],
-        });
+          ]),
+        );
       },
     });
   });

@@ -4,7 +4,14 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Store } from '../../src/store/store.ts';
-import { discover, startBody, startHarness, waitForRun, type Harness } from '../support/harness.ts';
+import {
+  discover,
+  startBody,
+  startHarness,
+  waitForRun,
+  manualWorkflow,
+  type Harness,
+} from '../support/harness.ts';
 import { isAlive, spawnRunner, until, type RunnerChild } from './runner-fixture.ts';
 import { harnessEnv, runCli } from '../support/run-cli.ts';
 
@@ -32,22 +39,18 @@ describe('a runner process killed with SIGKILL', () => {
       runners: 0,
       flags: { 'lease-seconds': '1' },
       editConfig(config) {
-        config.products[0].workflows.push({
-          name: 'Slow',
-          manualBranchStartCondition: { source: { isAllMatch: true } },
-          actions: [
+        config.products[0].workflows.push(
+          manualWorkflow('Slow', [
             {
               name: 'Wait',
               actionType: 'BUILD',
               command: `echo $$ >> ${scratch}/step.pid; exec sleep 120`,
             },
-          ],
-        });
-        config.products[0].workflows.push({
-          name: 'Quick',
-          manualBranchStartCondition: { source: { isAllMatch: true } },
-          actions: [{ name: 'Echo', actionType: 'BUILD', command: 'echo quick' }],
-        });
+          ]),
+        );
+        config.products[0].workflows.push(
+          manualWorkflow('Quick', [{ name: 'Echo', actionType: 'BUILD', command: 'echo quick' }]),
+        );
       },
     });
   });

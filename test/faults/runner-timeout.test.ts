@@ -3,7 +3,14 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { discover, startBody, startHarness, waitForRun, type Harness } from '../support/harness.ts';
+import {
+  discover,
+  startBody,
+  startHarness,
+  waitForRun,
+  manualWorkflow,
+  type Harness,
+} from '../support/harness.ts';
 import { isAlive } from './runner-fixture.ts';
 
 // A build step that never ends, with children and a grandchild that ignores SIGTERM.
@@ -18,10 +25,8 @@ describe('an action past its time limit', () => {
     const file = join(scratch, 'pids');
     h = await startHarness({
       editConfig(config) {
-        config.products[0].workflows.push({
-          name: 'Hang',
-          manualBranchStartCondition: { source: { isAllMatch: true } },
-          actions: [
+        config.products[0].workflows.push(
+          manualWorkflow('Hang', [
             {
               name: 'Hang',
               actionType: 'BUILD',
@@ -32,8 +37,8 @@ describe('an action past its time limit', () => {
                 `sh -c 'sleep 300 & echo $! >> ${file}; wait' & ` +
                 'wait',
             },
-          ],
-        });
+          ]),
+        );
       },
     });
   });

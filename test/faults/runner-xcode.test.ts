@@ -4,7 +4,14 @@ import { Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import pino from 'pino';
 import { QueueKeeper, WAITING_FOR_XCODE } from '../../src/engine/runner/queue-keeper.ts';
-import { discover, startBody, startHarness, waitForRun, type Harness } from '../support/harness.ts';
+import {
+  discover,
+  startBody,
+  startHarness,
+  waitForRun,
+  manualWorkflow,
+  type Harness,
+} from '../support/harness.ts';
 import { spawnRunner, type RunnerChild } from './runner-fixture.ts';
 
 // No Xcode here: the second runner has the recorded xcodebuild stand-in on its PATH.
@@ -26,11 +33,9 @@ describe('a run that needs Xcode (stand-in xcodebuild)', () => {
             { name: 'Build', actionType: 'BUILD', scheme: 'Greeter', destination: 'ANY_MAC' },
           ],
         });
-        config.products[0].workflows.push({
-          name: 'Quick',
-          manualBranchStartCondition: { source: { isAllMatch: true } },
-          actions: [{ name: 'Echo', actionType: 'BUILD', command: 'echo quick' }],
-        });
+        config.products[0].workflows.push(
+          manualWorkflow('Quick', [{ name: 'Echo', actionType: 'BUILD', command: 'echo quick' }]),
+        );
       },
     });
   });

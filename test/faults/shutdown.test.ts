@@ -4,7 +4,14 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AscFetch } from '../../scripts/asc-fetch.ts';
-import { discover, startBody, startHarness, waitForRun, type Harness } from '../support/harness.ts';
+import {
+  discover,
+  startBody,
+  startHarness,
+  waitForRun,
+  manualWorkflow,
+  type Harness,
+} from '../support/harness.ts';
 import { spawnRunner, until } from './runner-fixture.ts';
 import { killHard, serveProcess, type ServeProcess } from './serve-process.ts';
 
@@ -27,17 +34,15 @@ describe('a server or runner stopped with SIGTERM while a build runs', () => {
     h = await startHarness({
       runners: 0,
       editConfig(config) {
-        config.products[0].workflows.push({
-          name: 'Slow',
-          manualBranchStartCondition: { source: { isAllMatch: true } },
-          actions: [
+        config.products[0].workflows.push(
+          manualWorkflow('Slow', [
             {
               name: 'Wait',
               actionType: 'BUILD',
               command: `echo $$ >> ${scratch}/step.pid; exec sleep 120`,
             },
-          ],
-        });
+          ]),
+        );
       },
     });
   });

@@ -139,3 +139,8 @@ export async function waitForRun(api: AscFetch, runId: string, timeoutMs = 120_0
     await new Promise((r) => setTimeout(r, 200));
   }
 }
+
+/** A products-file workflow that a manual start may run on any branch, with these actions. */
+export function manualWorkflow(name: string, actions: Record<string, unknown>[]) {
+  return { name, manualBranchStartCondition: { source: { isAllMatch: true } }, actions };
+}
